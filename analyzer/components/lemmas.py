@@ -1,0 +1,56 @@
+"""Lower-case lookup lemmas from a small table shipped with the package.
+
+spaCy's lookup lemmatizer reads the full English table of ``spacy-lookups-data`` (slow to load,
+and case-sensitive). ``analyzer.build_lemmas`` prunes that table to the forms our cues and
+corpus use; this component applies it, falling back to the lower-case form.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path
+
+from analyzer.errors import ConfigError
+
+
+def load_lemma_table(path: Path) -> dict[str, str]:
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read lemma table {path}: {exc}") from exc
+    if not isinstance(table, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+    ):
+        raise ConfigError(f"{path}: the lemma table must map strings to strings")
+    return table
+
+
+@Language.factory("lemma_table", default_config={"table": {}})
+def make_lemma_table(nlp: Language, name: str, table: dict[str, str]) -> LemmaTable:
+    return LemmaTable(table)
+
+
+class LemmaTable:
+    def __init__(self, table: dict[str, str]) -> None:
+        self.table = table
+
+    def __call__(self, doc: Doc) -> Doc:
+        get = self.table.get
+        for tok in doc:
+            low = tok.lower_
+            tok.lemma_ = get(low, low)
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> None:
+        p = ensure_path(path)
+        p.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(p / "lemmas.json", self.table)
+
+    def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> LemmaTable:
+        self.table = dict(srsly.read_json(ensure_path(path) / "lemmas.json"))
+        return self

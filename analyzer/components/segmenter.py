@@ -1,0 +1,124 @@
+"""Sentence boundaries for feedback as people really write it.
+
+spaCy's rule sentencizer splits on punctuation only. Feedback arrives as emails with greetings
+and signatures, bullet and numbered lists, line-broken phone notes and long lower-case
+dictation with no punctuation at all; this component handles those shapes and leaves quoted
+speech inside one sentence where a quote closes after its final stop.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+_FINAL = re.compile(r"^[.!?…]+$")
+_BULLET = re.compile(r"^([-*•·–—>]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\)|#+)$")
+_CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
+# Words that start a new clause in long unpunctuated dictation.
+_DICTATION_BREAKS = {"but", "then", "so", "also", "anyway", "plus", "apparently", "honestly", "basically", "turns"}
+
+
+@Language.factory(
+    "feedback_segmenter",
+    default_config={"wrapped_line_words": 9, "dictation_max_tokens": 30},
+)
+def make_feedback_segmenter(
+    nlp: Language, name: str, wrapped_line_words: int, dictation_max_tokens: int
+) -> FeedbackSegmenter:
+    return FeedbackSegmenter(wrapped_line_words, dictation_max_tokens)
+
+
+class FeedbackSegmenter:
+    """Sets ``is_sent_start`` from punctuation, line structure and, failing both, clause words."""
+
+    def __init__(self, wrapped_line_words: int = 9, dictation_max_tokens: int = 30) -> None:
+        self.wrapped_line_words = wrapped_line_words
+        self.dictation_max_tokens = dictation_max_tokens
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            return doc
+        starts = [False] * n
+        starts[0] = True
+        line_words = 0  # words on the current line so far
+        prev_line_words = 0
+        for i, tok in enumerate(doc):
+            if tok.is_space and "\n" in tok.text:
+                prev_line_words, line_words = line_words, 0
+                nxt = self._next_content(doc, i)
+                if nxt is not None and self._newline_breaks(doc, i, nxt, prev_line_words):
+                    starts[nxt] = True
+                continue
+            if not tok.is_punct:
+                line_words += 1
+            if "\n" in tok.whitespace_:
+                # spaCy keeps a single newline as trailing whitespace when it follows a token
+                prev_line_words, line_words = line_words, 0
+                nxt = i + 1 if i + 1 < n else None
+                if nxt is not None and self._newline_breaks(doc, i + 1, nxt, prev_line_words, prev=i):
+                    starts[nxt] = True
+            if _FINAL.match(tok.text):
+                j = i + 1
+                while j < n and (doc[j].text in _CLOSERS or _FINAL.match(doc[j].text)):
+                    j += 1
+                if j < n and not doc[j].is_space:
+                    starts[j] = True
+        self._split_dictation(doc, starts)
+        for i, tok in enumerate(doc):
+            tok.is_sent_start = starts[i]
+        return doc
+
+    @staticmethod
+    def _next_content(doc: Doc, i: int) -> int | None:
+        j = i + 1
+        while j < len(doc) and doc[j].is_space:
+            j += 1
+        return j if j < len(doc) else None
+
+    def _newline_breaks(
+        self, doc: Doc, i: int, nxt: int, prev_line_words: int, prev: int | None = None
+    ) -> bool:
+        """Does the line break before token ``nxt`` also end a sentence?"""
+        space = doc[i].text if prev is None else doc[prev].whitespace_
+        if space.count("\n") >= 2:
+            return True  # a blank line: always a new paragraph
+        first = doc[nxt]
+        if _BULLET.match(first.text) or first.like_num and nxt + 1 < len(doc) and doc[nxt + 1].text in {".", ")"}:
+            return True
+        last = prev if prev is not None else i - 1
+        while last >= 0 and doc[last].is_space:
+            last -= 1
+        if last < 0:
+            return False
+        last_tok: Token = doc[last]
+        if last_tok.text == "," and prev_line_words <= 4:
+            return True  # "Dear Sam," / "Kind regards,"
+        if last_tok.text in {",", "and", "or", "but", "the", "a", "to", "of", "with", "&"}:
+            return False  # a line broken mid-clause
+        if _FINAL.match(last_tok.text) or last_tok.text in {":", ";"}:
+            return True
+        if first.text[:1].isupper() or first.text[:1].isdigit():
+            return True
+        # a lower-case continuation of a long line is a hard-wrapped paragraph
+        return prev_line_words < self.wrapped_line_words
+
+    def _split_dictation(self, doc: Doc, starts: list[bool]) -> None:
+        """Break very long unpunctuated sentences before clause words such as "but" or "then"."""
+        bounds = [i for i, s in enumerate(starts) if s] + [len(doc)]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            if b - a <= self.dictation_max_tokens:
+                continue
+            last_break = a
+            for k in range(a + 1, b):
+                tok = doc[k]
+                if (
+                    tok.lower_ in _DICTATION_BREAKS
+                    and k - last_break >= 6
+                    and b - k >= 4
+                    and not doc[k - 1].is_punct
+                ):
+                    starts[k] = True
+                    last_break = k

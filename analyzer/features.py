@@ -1,0 +1,185 @@
+"""From a parsed doc to classifier units and their features.
+
+A unit is a clause-sized piece of one sentence (sentences are split at contrast words such as
+"but" and ";"), so that "strong technical skills, but the panel felt you may not thrive in our
+culture" gives a strength and a fit reason with separate evidence. For each unit:
+
+- lexical features: lemma unigrams and bigrams; tokens in a negated scope carry a "¬" mark,
+  tokens in a hypothetical or dismissed scope are out of play and left out;
+- cue features: which theme cues fired, and with what status;
+- the speaker (employer or candidate);
+- two static-embedding averages: over the affirmed words and over the negated words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from spacy.tokens import Doc
+
+from analyzer.components.context import AFFIRMED, NEGATED, SentenceContext
+from analyzer.components.cues import CueMatch
+from analyzer.embeddings import StaticEmbeddings
+
+UNIT_BREAKS = frozenset({"but", "however", "although", "though", "whereas", "yet", ";", "except"})
+# "and" or "," start a new unit when a new clause follows ("..., and when we asked ...").
+CLAUSE_JOINERS = frozenset({"and", ","})
+CLAUSE_STARTS = frozenset({"i", "they", "he", "she", "we", "you", "it", "when", "then", "also", "my", "their", "the", "there", "after", "which"})
+MIN_UNIT_WORDS = 3
+NEG = "¬"
+
+
+@dataclass(frozen=True)
+class Unit:
+    sentence: int
+    start: int  # token indices into the doc
+    end: int
+    char_start: int  # character offsets into the original text, whitespace trimmed
+    char_end: int
+    source: str
+    lexical: tuple[str, ...]
+    affirmed_words: tuple[str, ...]
+    negated_words: tuple[str, ...]
+    cues: tuple[CueMatch, ...]
+
+
+def _clause_bounds(doc: Doc, ctx: SentenceContext) -> list[tuple[int, int]]:
+    bounds = [ctx.start]
+    for i in range(ctx.start + 1, ctx.end):
+        low = doc[i].lower_
+        if low in UNIT_BREAKS:
+            bounds.append(i + 1 if doc[i].text == ";" else i)
+        elif (
+            low in CLAUSE_JOINERS
+            and i + 1 < ctx.end
+            and doc[i + 1].lower_ in CLAUSE_STARTS
+            and (low == "and" or doc[i + 1].lower_ != "and")
+        ):
+            bounds.append(i + 1 if low == "," else i)
+    bounds.append(ctx.end)
+    pieces = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    merged: list[tuple[int, int]] = []
+    for a, b in pieces:
+        words = sum(1 for t in doc[a:b] if not (t.is_punct or t.is_space))
+        if merged and words < MIN_UNIT_WORDS:
+            merged[-1] = (merged[-1][0], b)
+        elif not merged or words >= MIN_UNIT_WORDS:
+            merged.append((a, b))
+    # a short first clause joins the next one
+    if len(merged) > 1:
+        a, b = merged[0]
+        if sum(1 for t in doc[a:b] if not (t.is_punct or t.is_space)) < MIN_UNIT_WORDS:
+            merged[1] = (a, merged[1][1])
+            merged.pop(0)
+    return merged
+
+
+def extract_units(doc: Doc) -> list[Unit]:
+    units: list[Unit] = []
+    status: list[int] = doc._.token_status
+    cues: list[CueMatch] = doc._.cues or []
+    for s_idx, ctx in enumerate(doc._.contexts):
+        for a, b in _clause_bounds(doc, ctx):
+            content = [t for t in doc[a:b] if not t.is_space]
+            if not any(t.is_alpha for t in content):
+                continue
+            grams: list[str] = []
+            seq: list[str | None] = []
+            affirmed: list[str] = []
+            negated: list[str] = []
+            for t in content:
+                st = status[t.i]
+                if t.is_punct:
+                    continue
+                if st not in (AFFIRMED, NEGATED):
+                    seq.append(None)  # out of play; also breaks bigrams
+                    continue
+                lemma = "<num>" if t.like_num else t.lemma_
+                if st == NEGATED:
+                    seq.append(NEG + lemma)
+                    negated.append(t.lower_)
+                else:
+                    seq.append(lemma)
+                    affirmed.append(t.lower_)
+            grams.extend(w for w in seq if w)
+            grams.extend(f"{x} {y}" for x, y in zip(seq, seq[1:], strict=False) if x and y)
+            unit_cues = tuple(c for c in cues if a <= c.start < b)
+            for c in unit_cues:
+                grams.append(f"cue:{c.label}" if c.status == "affirmed" else f"cue:{c.label}:{c.status}")
+            grams.append(f"src:{ctx.source}")
+            first, last = content[0], content[-1]
+            units.append(
+                Unit(
+                    sentence=s_idx,
+                    start=first.i,
+                    end=last.i + 1,
+                    char_start=first.idx,
+                    char_end=last.idx + len(last.text),
+                    source=ctx.source,
+                    lexical=tuple(grams),
+                    affirmed_words=tuple(affirmed),
+                    negated_words=tuple(negated),
+                    cues=unit_cues,
+                )
+            )
+    return units
+
+
+class LexicalSpace:
+    """A fixed vocabulary with idf weights: sublinear tf-idf, L2-normalised per unit."""
+
+    def __init__(self, vocab: Sequence[str], idf: NDArray[np.float32]) -> None:
+        self.vocab = list(vocab)
+        self.index = {f: i for i, f in enumerate(self.vocab)}
+        self.idf = idf
+
+    @classmethod
+    def fit(cls, docs: Iterable[Sequence[str]], min_df: int = 2) -> LexicalSpace:
+        df: dict[str, int] = {}
+        n = 0
+        for feats in docs:
+            n += 1
+            for f in set(feats):
+                df[f] = df.get(f, 0) + 1
+        vocab = sorted(f for f, c in df.items() if c >= min_df)
+        idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in vocab], dtype=np.float32)
+        return cls(vocab, idf)
+
+    def transform(
+        self, units: Sequence[Sequence[str]]
+    ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32]]:
+        """CSR parts (indptr, indices, data) of the unit-by-feature matrix."""
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        index, idf = self.index, self.idf
+        for feats in units:
+            counts: dict[int, int] = {}
+            for f in feats:
+                j = index.get(f)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            cols = sorted(counts)
+            vals = [(1.0 + math.log(counts[j])) * float(idf[j]) for j in cols]
+            norm = math.sqrt(sum(v * v for v in vals)) or 1.0
+            indices.extend(cols)
+            data.extend(v / norm for v in vals)
+            indptr.append(len(indices))
+        return (
+            np.asarray(indptr, dtype=np.int64),
+            np.asarray(indices, dtype=np.int32),
+            np.asarray(data, dtype=np.float32),
+        )
+
+
+def embed_units(units: Sequence[Unit], embeddings: StaticEmbeddings) -> NDArray[np.float32]:
+    """Rows of [mean affirmed vector, mean negated vector] for each unit."""
+    out = np.zeros((len(units), 2 * embeddings.dim), dtype=np.float32)
+    for i, u in enumerate(units):
+        out[i, : embeddings.dim] = embeddings.mean_vector(list(u.affirmed_words))
+        out[i, embeddings.dim :] = embeddings.mean_vector(list(u.negated_words))
+    return out

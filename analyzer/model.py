@@ -1,0 +1,178 @@
+"""The trained theme model at run time: numpy arrays in a safetensors file, no pickle, no sklearn.
+
+Two stages, both logistic:
+
+1. a unit model scores every clause for each theme and for "strength" from lexical tf-idf,
+   static embeddings and rule cues (trained by ``analyzer.training`` with scikit-learn);
+2. a document model turns the per-unit scores of all labels into one calibrated probability
+   per theme, which is where "a bare rejection is no_feedback unless a reason is given" or
+   "competition only when no more specific reason" is learned.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+from safetensors.numpy import load_file, save_file
+
+from analyzer.embeddings import StaticEmbeddings
+from analyzer.errors import ConfigError
+from analyzer.features import LexicalSpace, Unit, embed_units
+
+STRENGTH = "strength"
+MODEL_DIR_NAME = "theme_model"
+EMBEDDINGS_DIR_NAME = "embeddings"
+
+
+def default_models_dir() -> Path:
+    """``models/`` of a checkout, or the copy a non-editable install ships as ``analyzer.models``."""
+    return Path(str(resources.files("analyzer.models")))
+
+
+def logit(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    q = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.asarray(np.log(q / (1 - q)))
+
+
+def sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
+    return np.asarray(1.0 / (1.0 + np.exp(-z)))
+
+
+def doc_features(unit_probs: NDArray[np.float64], text_probs: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Stage-2 input: per label, the best unit score and the mean of the best two; the length;
+    and the whole-text model's score per theme."""
+    n, n_labels = unit_probs.shape
+    if n == 0:
+        return np.concatenate([logit(np.zeros(2 * n_labels)), [0.0], logit(text_probs)])
+    best = unit_probs.max(axis=0)
+    top2 = np.sort(unit_probs, axis=0)[-2:].mean(axis=0) if n > 1 else best
+    return np.concatenate([logit(best), logit(top2), [np.log1p(n)], logit(text_probs)])
+
+
+def text_lexical(units: Sequence[Unit]) -> tuple[str, ...]:
+    """The whole-text model reads every unit's lexical features as one bag."""
+    return tuple(f for u in units for f in u.lexical)
+
+
+@dataclass
+class ThemeModel:
+    labels: list[str]  # the 14 theme ids, then "strength"
+    lexical: LexicalSpace
+    w_lex: NDArray[np.float32]  # (vocab, labels)
+    w_emb: NDArray[np.float32]  # (2 * dim, labels)
+    bias: NDArray[np.float32]  # (labels,)
+    text_w_lex: NDArray[np.float32]  # (vocab, themes): the whole-text model
+    text_w_emb: NDArray[np.float32]  # (2 * dim, themes)
+    text_bias: NDArray[np.float32]  # (themes,)
+    doc_w: NDArray[np.float64]  # (themes, doc features)
+    doc_b: NDArray[np.float64]  # (themes,)
+    thresholds: NDArray[np.float64]  # (themes,)
+    strength_threshold: float
+    meta: dict[str, Any]
+    embeddings: StaticEmbeddings | None
+
+    @property
+    def themes(self) -> list[str]:
+        return [lab for lab in self.labels if lab != STRENGTH]
+
+    def unit_embeddings(self, units: Sequence[Unit]) -> NDArray[np.float32]:
+        if self.embeddings is None or float(self.meta["emb_scale"]) <= 0:
+            return np.zeros((len(units), self.w_emb.shape[0]), dtype=np.float32)
+        return embed_units(units, self.embeddings)
+
+    def base_scores(
+        self, units: Sequence[Unit], emb: NDArray[np.float32] | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(units, labels) unit probabilities and (themes,) whole-text probabilities."""
+        if emb is None:
+            emb = self.unit_embeddings(units)
+        scale = float(self.meta["emb_scale"])
+        n = len(units)
+        lex_rows = [u.lexical for u in units] + [text_lexical(units)]
+        indptr, indices, data = self.lexical.transform(lex_rows)
+        z_units = np.tile(self.bias.astype(np.float64), (n, 1))
+        z_text = self.text_bias.astype(np.float64).copy()
+        if len(indices):
+            rows = np.repeat(np.arange(n + 1), np.diff(indptr))
+            unit_part = rows < n
+            np.add.at(z_units, rows[unit_part], self.w_lex[indices[unit_part]] * data[unit_part, None])
+            text_part = ~unit_part
+            z_text += (self.text_w_lex[indices[text_part]] * data[text_part, None]).sum(axis=0)
+        if n and scale > 0:
+            z_units += (emb * scale) @ self.w_emb
+            z_text += (emb.mean(axis=0) * scale) @ self.text_w_emb
+        return sigmoid(z_units), sigmoid(z_text)
+
+    def scores(
+        self, units: Sequence[Unit], emb: NDArray[np.float32] | None = None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """(units, labels) unit probabilities and (themes,) calibrated document probabilities."""
+        unit_p, text_p = self.base_scores(units, emb)
+        return unit_p, sigmoid(self.doc_w @ doc_features(unit_p, text_p) + self.doc_b)
+
+    # -- files ------------------------------------------------------------------------------
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        save_file(
+            {
+                "idf": self.lexical.idf,
+                "w_lex": self.w_lex,
+                "w_emb": self.w_emb,
+                "bias": self.bias,
+                "text_w_lex": self.text_w_lex,
+                "text_w_emb": self.text_w_emb,
+                "text_bias": self.text_bias,
+                "doc_w": self.doc_w,
+                "doc_b": self.doc_b,
+                "thresholds": self.thresholds,
+            },
+            str(folder / "weights.safetensors"),
+        )
+        (folder / "vocab.json").write_text(
+            json.dumps(self.lexical.vocab, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+        )
+        meta = dict(self.meta, labels=self.labels, strength_threshold=self.strength_threshold)
+        (folder / "model.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, models_dir: Path | None = None, with_embeddings: bool = True) -> ThemeModel:
+        root = models_dir or default_models_dir()
+        folder = root / MODEL_DIR_NAME
+        try:
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+            vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
+            w = load_file(str(folder / "weights.safetensors"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(
+                f"no usable trained model in {folder} ({exc}); run 'interview-analyzer train'"
+            ) from exc
+        labels = list(meta.pop("labels"))
+        strength_threshold = float(meta.pop("strength_threshold"))
+        if w["w_lex"].shape != (len(vocab), len(labels)):
+            raise ConfigError(f"{folder}: weights do not match the vocabulary")
+        embeddings = None
+        if with_embeddings and float(meta.get("emb_scale", 0)) > 0:
+            embeddings = StaticEmbeddings(root / EMBEDDINGS_DIR_NAME)
+        return cls(
+            labels=labels,
+            lexical=LexicalSpace(vocab, w["idf"]),
+            w_lex=w["w_lex"],
+            w_emb=w["w_emb"],
+            bias=w["bias"],
+            text_w_lex=w["text_w_lex"],
+            text_w_emb=w["text_w_emb"],
+            text_bias=w["text_bias"],
+            doc_w=w["doc_w"],
+            doc_b=w["doc_b"],
+            thresholds=w["thresholds"],
+            strength_threshold=strength_threshold,
+            meta=meta,
+            embeddings=embeddings,
+        )
