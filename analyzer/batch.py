@@ -72,22 +72,26 @@ def _check_utf8_head(path: Path) -> None:
 
 def read_csv(path: Path, chunk_size: int) -> tuple[list[str], Iterator[list[Row]]]:
     _check_utf8_head(path)
-    fh = path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
-    reader = csv.reader(fh)
-    try:
-        header = next(reader)
-    except StopIteration:
-        fh.close()
-        raise InputError(f"{path} is empty (no header row)") from None
-    except csv.Error as exc:
-        fh.close()
-        raise InputError(f"{path}: cannot read the header row ({exc})") from exc
+
+    def open_reader() -> tuple[Any, Any]:
+        fh = path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
+        return fh, csv.reader(fh)
+
+    fh, reader = open_reader()
+    with fh:
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise InputError(f"{path} is empty (no header row)") from None
+        except csv.Error as exc:
+            raise InputError(f"{path}: cannot read the header row ({exc})") from exc
     if len(set(header)) != len(header):
-        fh.close()
         raise InputError(f"{path}: duplicate column names in the header")
 
     def chunks() -> Iterator[list[Row]]:
+        fh, reader = open_reader()
         with fh:
+            next(reader)
             chunk: list[Row] = []
             while True:
                 line_no = reader.line_num + 1
@@ -128,7 +132,7 @@ def _has_surrogates(s: str) -> bool:
 
 
 def _clean(v: Any) -> Any:
-    return v.encode("utf-8", "replace").decode("utf-8") if isinstance(v, str) else v
+    return v.encode("utf-8", "surrogateescape").decode("utf-8", "replace") if isinstance(v, str) else v
 
 
 def read_jsonl(path: Path, chunk_size: int) -> tuple[list[str], Iterator[list[Row]]]:
@@ -348,6 +352,16 @@ def _text_of(row: Row, column: str) -> tuple[str | None, str | None]:
     return value, None
 
 
+PARALLEL_MIN_ROWS = 4000  # below this, starting a second process costs more than it saves
+
+
+def default_workers(expected_rows: int | None) -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or (expected_rows or 0) < PARALLEL_MIN_ROWS:
+        return 1
+    return min(cores, 4)
+
+
 def run_batch(
     input_path: Path,
     output_path: Path,
@@ -356,6 +370,7 @@ def run_batch(
     show_progress: bool = False,
     chunk_size: int = 1000,
     analyzer: Any | None = None,
+    workers: int | None = None,
 ) -> BatchSummary:
     if output_path.suffix.lower() not in OUTPUT_SUFFIXES:
         raise InputError(f"{output_path}: unsupported output type; use .csv, .jsonl or .parquet")
@@ -391,11 +406,12 @@ def run_batch(
     tmp = output_path.with_name(f".{output_path.name}.partial-{os.getpid()}")
     summary = BatchSummary(output=output_path)
     started = time.perf_counter()
+    expected = count_rows(input_path)
+    n_workers = workers if workers is not None else default_workers(expected)
     writer = open_output(output_path, tmp, columns, input_schema)
-    progress = _Progress(count_rows(input_path)) if show_progress else None
+    progress = _Progress(expected) if show_progress else None
     try:
-        for chunk in chunks:
-            out_rows = _analyse_chunk(analyzer, chunk, text_columns, id_column)
+        for out_rows in _analysed_chunks(analyzer, chunks, text_columns, id_column, n_workers):
             for r in out_rows:
                 summary.rows += 1
                 summary.errors += bool(r["error"])
@@ -417,6 +433,42 @@ def run_batch(
             progress.stop()
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+_WORKER_ANALYZER: Any = None
+
+
+def _worker_chunk(chunk: list[Row], text_columns: Sequence[str], id_column: str | None) -> list[dict[str, Any]]:
+    return _analyse_chunk(_WORKER_ANALYZER, chunk, text_columns, id_column)
+
+
+def _analysed_chunks(
+    analyzer: Any,
+    chunks: Iterator[list[Row]],
+    text_columns: Sequence[str],
+    id_column: str | None,
+    workers: int,
+) -> Iterator[list[dict[str, Any]]]:
+    """Analysed chunks in input order; with workers > 1, forked processes share the loaded
+    model and at most two chunks per worker are in flight, so memory stays flat."""
+    import multiprocessing as mp
+
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        for chunk in chunks:
+            yield _analyse_chunk(analyzer, chunk, text_columns, id_column)
+        return
+    global _WORKER_ANALYZER
+    _WORKER_ANALYZER = analyzer  # inherited by the forked workers, not pickled
+    from collections import deque
+
+    with mp.get_context("fork").Pool(workers) as pool:
+        pending: deque[Any] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_worker_chunk, (chunk, text_columns, id_column)))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _analyse_chunk(

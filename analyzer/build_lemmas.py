@@ -1,7 +1,7 @@
 """Regenerate ``resources/lemmas.json`` from spacy-lookups-data (MIT), pruned to what we use.
 
 Kept: every form whose lemma a cue or trigger pattern names, and every form that occurs in the
-corpus under ``data/``. Run ``python -m analyzer.build_lemmas`` after changing patterns or data.
+training corpus under ``data/raw/`` (never the held-out sets). Run ``python -m analyzer.build_lemmas`` after changing patterns or data.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pathlib import Path
 from analyzer.patterns import pattern_lemmas
 
 RESOURCES = Path(__file__).parent / "resources"
+# The lookup table maps these to the wrong lemma for our purposes ("as" -> "a").
+SKIP_FORMS = frozenset({"as", "us", "its", "data", "media"})
 
 
 def _pattern_strings(obj: object) -> list[str]:
@@ -44,7 +46,7 @@ def build(data_dir: Path) -> dict[str, str]:
     table = {}
     for form, lemma in full.items():
         low, lem = form.lower(), lemma.lower()
-        if low == lem:
+        if low == lem or low in SKIP_FORMS:
             continue
         if lem in wanted_lemmas or low in corpus_words:
             table.setdefault(low, lem)
@@ -52,7 +54,7 @@ def build(data_dir: Path) -> dict[str, str]:
 
 
 def main() -> None:
-    data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("data")
+    data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("data/raw")
     table = build(data_dir)
     (RESOURCES / "lemmas.json").write_text(json.dumps(table, indent=0, sort_keys=True) + "\n", "utf-8")
     print(f"wrote {len(table)} forms to {RESOURCES / 'lemmas.json'}")

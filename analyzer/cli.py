@@ -119,6 +119,7 @@ def batch(
     id_column: Annotated[str | None, typer.Option("--id-column", help="Column that identifies each row.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     batch_size: Annotated[int, typer.Option(help="Rows per chunk.", min=1)] = 1000,
+    workers: Annotated[int | None, typer.Option(help="Processes (default: 2 on 2+ cores for large inputs, else 1).", min=1)] = None,
 ) -> None:
     """Analyse every row of a file (or every note in a folder) and write the themes per row."""
     from analyzer.batch import run_batch
@@ -130,6 +131,7 @@ def batch(
         id_column=id_column,
         show_progress=not quiet and sys.stderr.isatty(),
         chunk_size=batch_size,
+        workers=workers,
     )
     if not quiet:
         typer.echo(summary.describe(), err=True)

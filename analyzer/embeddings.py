@@ -27,38 +27,42 @@ class StaticEmbeddings:
         except (OSError, KeyError, Exception) as exc:
             raise ConfigError(f"cannot load static embeddings from {folder}: {exc}") from exc
         self.dim = int(self.matrix.shape[1])
-        # word -> (sum of its subword vectors, number of pieces)
-        self._cache: dict[str, tuple[NDArray[np.float32], int]] = {}
-        self._zero = np.zeros(self.dim, dtype=np.float32)
+        # word -> row of ``_sums``: the sum of its subword vectors (a mean's direction is its sum's)
+        self._index: dict[str, int] = {}
+        self._sums = np.zeros((1024, self.dim), dtype=np.float32)
 
     def _fill(self, words: list[str]) -> None:
-        missing = sorted({w for w in words if w not in self._cache})
+        missing = sorted({w for w in words if w not in self._index})
         if not missing:
             return
+        need = len(self._index) + len(missing)
+        if need > len(self._sums):  # grow by doubling
+            size = max(need, 2 * len(self._sums))
+            self._sums = np.vstack([self._sums, np.zeros((size - len(self._sums), self.dim), np.float32)])
         encodings = self.tokenizer.encode_batch(missing, add_special_tokens=False)
         for word, enc in zip(missing, encodings, strict=True):
-            ids = enc.ids
-            if ids:
-                self._cache[word] = (self.matrix[ids].sum(axis=0), len(ids))
-            else:
-                self._cache[word] = (self._zero, 0)
+            row = len(self._index)
+            self._index[word] = row
+            if enc.ids:
+                self._sums[row] = self.matrix[enc.ids].sum(axis=0)
+
+    def mean_vectors(self, groups: list[list[str]]) -> NDArray[np.float32]:
+        """One L2-normalised mean vector per group of words (zeros for an empty group)."""
+        out = np.zeros((len(groups), self.dim), dtype=np.float32)
+        flat = [w for g in groups for w in g]
+        if not flat:
+            return out
+        self._fill(flat)
+        rows = np.fromiter((self._index[w] for w in flat), dtype=np.int64, count=len(flat))
+        sizes = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
+        filled = sizes > 0
+        starts = (np.cumsum(sizes) - sizes)[filled]
+        totals = np.zeros((len(groups), self.dim), dtype=np.float32)
+        totals[filled] = np.add.reduceat(self._sums[rows], starts, axis=0)
+        norms = np.linalg.norm(totals, axis=1, keepdims=True)
+        np.divide(totals, norms, out=out, where=norms > 0)
+        return out
 
     def mean_vector(self, words: list[str]) -> NDArray[np.float32]:
         """Mean over the subword pieces of ``words``, L2-normalised; zeros for no words."""
-        if not words:
-            return self._zero
-        self._fill(words)
-        total = self._zero.copy()
-        count = 0
-        for w in words:
-            vec, n = self._cache[w]
-            total += vec
-            count += n
-        if count == 0:
-            return self._zero
-        norm = float(np.linalg.norm(total))
-        return total / norm if norm > 0 else total
-
-    def prefetch(self, words: list[str]) -> None:
-        """Embed many new words in one tokenizer call (used by batch analysis)."""
-        self._fill(words)
+        return self.mean_vectors([words])[0]

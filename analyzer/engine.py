@@ -53,7 +53,7 @@ class Analyzer:
         self._strength = self.model.labels.index(STRENGTH)
 
     def analyze(self, text: str) -> AnalysisResult:
-        return self._result(self.nlp(check_text(text)))
+        return self._result(self.nlp(check_text(text)), text)
 
     def analyze_many(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[AnalysisResult]:
         """Lazily, in input order; raises ``InputError`` at the first unusable text."""
@@ -72,7 +72,7 @@ class Analyzer:
             good = [t for _, t in pending if isinstance(t, str)]
             docs = iter(self.nlp.pipe(good, batch_size=batch_size))
             for _, item in pending:
-                yield item if isinstance(item, InputError) else self._result(next(docs))
+                yield item if isinstance(item, InputError) else self._result(next(docs), item)
             pending.clear()
 
         for i, text in enumerate(texts):
@@ -86,17 +86,18 @@ class Analyzer:
             yield from flush()
 
     # -- from a parsed doc to a result ------------------------------------------------------
-    def _result(self, doc: Doc) -> AnalysisResult:
+    def _result(self, doc: Doc, text: str) -> AnalysisResult:
+        """``text`` is the analysed string itself (``doc.text`` would rebuild it token by token)."""
         units = extract_units(doc)
         unit_p, doc_p = self.model.scores(units)
         detected = [
             j for j in range(len(THEME_IDS)) if doc_p[j] >= self.model.thresholds[j] and units
         ]
         detected.sort(key=lambda j: -doc_p[j])
-        themes = tuple(self._theme(doc, units, unit_p, j, float(doc_p[j])) for j in detected)
-        strengths = self._strengths(doc, units, unit_p)
+        themes = tuple(self._theme(doc, text, units, unit_p, j, float(doc_p[j])) for j in detected)
+        strengths = self._strengths(text, units, unit_p)
         return AnalysisResult(
-            text=doc.text,
+            text=text,
             themes=themes,
             strengths=strengths,
             actions=self.advice.plan(themes),
@@ -105,7 +106,7 @@ class Analyzer:
         )
 
     def _theme(
-        self, doc: Doc, units: list[Unit], unit_p: NDArray[np.float64], j: int, score: float
+        self, doc: Doc, text: str, units: list[Unit], unit_p: NDArray[np.float64], j: int, score: float
     ) -> ThemeResult:
         theme = self.themes[THEME_IDS[j]]
         order = sorted(range(len(units)), key=lambda i: -unit_p[i, j])
@@ -117,7 +118,7 @@ class Analyzer:
         ]
         evidence = tuple(
             Evidence(
-                text=doc.text[units[i].char_start : units[i].char_end],
+                text=text[units[i].char_start : units[i].char_end],
                 start=units[i].char_start,
                 end=units[i].char_end,
                 source=units[i].source,
@@ -154,7 +155,7 @@ class Analyzer:
         )
 
     def _strengths(
-        self, doc: Doc, units: list[Unit], unit_p: NDArray[np.float64]
+        self, text: str, units: list[Unit], unit_p: NDArray[np.float64]
     ) -> tuple[Strength, ...]:
         out = []
         for i, u in enumerate(units):
@@ -163,7 +164,7 @@ class Analyzer:
             if p >= self.model.strength_threshold and p > theme_best:
                 out.append(
                     Strength(
-                        text=doc.text[u.char_start : u.char_end],
+                        text=text[u.char_start : u.char_end],
                         start=u.char_start,
                         end=u.char_end,
                         source=u.source,

@@ -8,7 +8,7 @@ culture" gives a strength and a fit reason with separate evidence. For each unit
   tokens in a hypothetical or dismissed scope are out of play and left out;
 - cue features: which theme cues fired, and with what status;
 - the speaker (employer or candidate);
-- two static-embedding averages: over the affirmed words and over the negated words.
+- a static-embedding average over the affirmed words.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from analyzer.components.context import AFFIRMED, NEGATED, SentenceContext
+from analyzer.components.segmenter import token_list
 from analyzer.components.cues import CueMatch
 from analyzer.embeddings import StaticEmbeddings
 
@@ -47,7 +48,7 @@ class Unit:
     cues: tuple[CueMatch, ...]
 
 
-def _clause_bounds(doc: Doc, ctx: SentenceContext) -> list[tuple[int, int]]:
+def _clause_bounds(doc: Sequence[Token], ctx: SentenceContext) -> list[tuple[int, int]]:
     bounds = [ctx.start]
     for i in range(ctx.start + 1, ctx.end):
         low = doc[i].lower_
@@ -78,11 +79,12 @@ def _clause_bounds(doc: Doc, ctx: SentenceContext) -> list[tuple[int, int]]:
     return merged
 
 
-def extract_units(doc: Doc) -> list[Unit]:
+def extract_units(parsed: Doc) -> list[Unit]:
+    doc = token_list(parsed)
     units: list[Unit] = []
-    status: list[int] = doc._.token_status
-    cues: list[CueMatch] = doc._.cues or []
-    for s_idx, ctx in enumerate(doc._.contexts):
+    status: list[int] = parsed._.token_status
+    cues: list[CueMatch] = parsed._.cues or []
+    for s_idx, ctx in enumerate(parsed._.contexts):
         for a, b in _clause_bounds(doc, ctx):
             content = [t for t in doc[a:b] if not t.is_space]
             if not any(t.is_alpha for t in content):
@@ -130,15 +132,20 @@ def extract_units(doc: Doc) -> list[Unit]:
 
 
 class LexicalSpace:
-    """A fixed vocabulary with idf weights: sublinear tf-idf, L2-normalised per unit."""
+    """A fixed vocabulary with idf weights.
 
-    def __init__(self, vocab: Sequence[str], idf: NDArray[np.float32]) -> None:
+    ``norm`` "l2" is classic tf-idf; "none" keeps each present feature at its idf weight, so a
+    telling phrase in a long clause counts as much as in a short one.
+    """
+
+    def __init__(self, vocab: Sequence[str], idf: NDArray[np.float32], norm: str = "l2") -> None:
         self.vocab = list(vocab)
         self.index = {f: i for i, f in enumerate(self.vocab)}
         self.idf = idf
+        self.norm = norm
 
     @classmethod
-    def fit(cls, docs: Iterable[Sequence[str]], min_df: int = 2) -> LexicalSpace:
+    def fit(cls, docs: Iterable[Sequence[str]], min_df: int = 2, norm: str = "l2") -> LexicalSpace:
         df: dict[str, int] = {}
         n = 0
         for feats in docs:
@@ -147,39 +154,45 @@ class LexicalSpace:
                 df[f] = df.get(f, 0) + 1
         vocab = sorted(f for f, c in df.items() if c >= min_df)
         idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in vocab], dtype=np.float32)
-        return cls(vocab, idf)
+        return cls(vocab, idf, norm)
 
     def transform(
-        self, units: Sequence[Sequence[str]]
+        self, units: Sequence[Sequence[str]], norm: str | None = None
     ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32]]:
-        """CSR parts (indptr, indices, data) of the unit-by-feature matrix."""
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        index, idf = self.index, self.idf
-        for feats in units:
-            counts: dict[int, int] = {}
+        """CSR parts (indptr, indices, data) of the unit-by-feature matrix, each row's
+        columns sorted. Sublinear tf times idf, scaled per ``norm``."""
+        mode = norm or self.norm
+        get = self.index.get
+        cols_list: list[int] = []
+        rows_list: list[int] = []
+        for r, feats in enumerate(units):
             for f in feats:
-                j = index.get(f)
+                j = get(f)
                 if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            cols = sorted(counts)
-            vals = [(1.0 + math.log(counts[j])) * float(idf[j]) for j in cols]
-            norm = math.sqrt(sum(v * v for v in vals)) or 1.0
-            indices.extend(cols)
-            data.extend(v / norm for v in vals)
-            indptr.append(len(indices))
-        return (
-            np.asarray(indptr, dtype=np.int64),
-            np.asarray(indices, dtype=np.int32),
-            np.asarray(data, dtype=np.float32),
-        )
+                    cols_list.append(j)
+                    rows_list.append(r)
+        n_rows, width = len(units), len(self.vocab)
+        if not cols_list:
+            return np.zeros(n_rows + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32)
+        keys = np.asarray(rows_list, dtype=np.int64) * width + np.asarray(cols_list, dtype=np.int64)
+        uniq, counts = np.unique(keys, return_counts=True)  # sorted by row, then column
+        rows = uniq // width
+        cols = (uniq % width).astype(np.int32)
+        vals = (1.0 + np.log(counts)) * self.idf[cols]
+        if mode == "l2":
+            sq = np.bincount(rows, weights=vals * vals, minlength=n_rows)
+            scale = np.sqrt(sq)[rows]
+        elif mode == "sqrt":
+            scale = np.sqrt(np.bincount(rows, minlength=n_rows))[rows] / 3.0
+        else:
+            scale = np.full(len(vals), 4.0)
+        data = (vals / np.where(scale > 0, scale, 1.0)).astype(np.float32)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+        return indptr, cols, data
 
 
 def embed_units(units: Sequence[Unit], embeddings: StaticEmbeddings) -> NDArray[np.float32]:
-    """Rows of [mean affirmed vector, mean negated vector] for each unit."""
-    out = np.zeros((len(units), 2 * embeddings.dim), dtype=np.float32)
-    for i, u in enumerate(units):
-        out[i, : embeddings.dim] = embeddings.mean_vector(list(u.affirmed_words))
-        out[i, embeddings.dim :] = embeddings.mean_vector(list(u.negated_words))
-    return out
+    """One row per unit: the mean vector of its affirmed words (negated and hypothetical words
+    are out of play here; the lexical features carry negation as marked words)."""
+    return embeddings.mean_vectors([list(u.affirmed_words) for u in units])

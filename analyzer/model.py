@@ -66,10 +66,10 @@ class ThemeModel:
     labels: list[str]  # the 14 theme ids, then "strength"
     lexical: LexicalSpace
     w_lex: NDArray[np.float32]  # (vocab, labels)
-    w_emb: NDArray[np.float32]  # (2 * dim, labels)
+    w_emb: NDArray[np.float32]  # (dim, labels)
     bias: NDArray[np.float32]  # (labels,)
     text_w_lex: NDArray[np.float32]  # (vocab, themes): the whole-text model
-    text_w_emb: NDArray[np.float32]  # (2 * dim, themes)
+    text_w_emb: NDArray[np.float32]  # (dim, themes)
     text_bias: NDArray[np.float32]  # (themes,)
     doc_w: NDArray[np.float64]  # (themes, doc features)
     doc_b: NDArray[np.float64]  # (themes,)
@@ -95,16 +95,17 @@ class ThemeModel:
             emb = self.unit_embeddings(units)
         scale = float(self.meta["emb_scale"])
         n = len(units)
-        lex_rows = [u.lexical for u in units] + [text_lexical(units)]
-        indptr, indices, data = self.lexical.transform(lex_rows)
         z_units = np.tile(self.bias.astype(np.float64), (n, 1))
         z_text = self.text_bias.astype(np.float64).copy()
-        if len(indices):
-            rows = np.repeat(np.arange(n + 1), np.diff(indptr))
-            unit_part = rows < n
-            np.add.at(z_units, rows[unit_part], self.w_lex[indices[unit_part]] * data[unit_part, None])
-            text_part = ~unit_part
-            z_text += (self.text_w_lex[indices[text_part]] * data[text_part, None]).sum(axis=0)
+        if n:
+            indptr, indices, data = self.lexical.transform([u.lexical for u in units])
+            # row sums of the sparse product (np.add.at is slow)
+            contrib = self.w_lex[indices] * data[:, None]
+            filled = np.diff(indptr) > 0
+            if filled.any():
+                z_units[filled] += np.add.reduceat(contrib, indptr[:-1][filled], axis=0)
+            _, t_idx, t_data = self.lexical.transform([text_lexical(units)], norm="l2")
+            z_text += (self.text_w_lex[t_idx] * t_data[:, None]).sum(axis=0)
         if n and scale > 0:
             z_units += (emb * scale) @ self.w_emb
             z_text += (emb.mean(axis=0) * scale) @ self.text_w_emb
@@ -162,7 +163,7 @@ class ThemeModel:
             embeddings = StaticEmbeddings(root / EMBEDDINGS_DIR_NAME)
         return cls(
             labels=labels,
-            lexical=LexicalSpace(vocab, w["idf"]),
+            lexical=LexicalSpace(vocab, w["idf"], norm=str(meta.get("lexical_norm", "l2"))),
             w_lex=w["w_lex"],
             w_emb=w["w_emb"],
             bias=w["bias"],

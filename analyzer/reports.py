@@ -86,57 +86,98 @@ def render_trends(summary: TrendSummary, console: Console) -> None:
 
 
 # -- charts and files -----------------------------------------------------------------------
-def _charts(summary: TrendSummary) -> list[tuple[str, bytes]]:
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def plot_theme_frequency(summary: TrendSummary) -> Any:
+    """Line chart: the most frequent themes per month (or quarter). Returns a Figure or None."""
+    plt = _pyplot()
     labels = {t.id: t.label for t in load_themes().values()}
-    themes_cfg = load_themes()
-    charts: list[tuple[str, bytes]] = []
-
-    def save(fig: Any, title: str) -> None:
-        buf = io.BytesIO()
-        fig.tight_layout()
-        fig.savefig(buf, format="png", dpi=110)
-        plt.close(fig)
-        charts.append((title, buf.getvalue()))
-
     period = summary.breakdowns.get("month") or summary.breakdowns.get("quarter")
-    if period and period.groups:
-        top = [c.theme for c in summary.overall[:6]]
-        fig, ax = plt.subplots(figsize=(8, 4))
-        xs = list(period.groups)
-        for t in top:
-            ax.plot(xs, [period.groups[g]["themes"].get(t, {}).get("rows", 0) for g in xs], marker="o", label=labels[t])
-        ax.set_title(f"Theme frequency by {period.by}")
-        ax.set_ylabel("rows")
-        ax.tick_params(axis="x", rotation=45)
-        ax.legend(fontsize=8)
-        save(fig, f"Theme frequency by {period.by}")
+    if not period or not period.groups:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 4))
+    xs = list(period.groups)
+    for t in [c.theme for c in summary.overall[:6]]:
+        ax.plot(xs, [period.groups[g]["themes"].get(t, {}).get("rows", 0) for g in xs], marker="o", label=labels[t])
+    ax.set_title(f"Theme frequency by {period.by}")
+    ax.set_ylabel("rows")
+    ax.tick_params(axis="x", rotation=45)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_themes_by_stage(summary: TrendSummary) -> Any:
+    plt = _pyplot()
+    labels = {t.id: t.label for t in load_themes().values()}
     stage = summary.breakdowns.get("stage")
-    if stage and stage.groups:
-        fig, ax = plt.subplots(figsize=(8, 4))
-        groups = list(stage.groups)
-        bottom = [0] * len(groups)
-        for t in THEME_IDS:
-            vals = [stage.groups[g]["themes"].get(t, {}).get("rows", 0) for g in groups]
-            if any(vals):
-                ax.bar(groups, vals, bottom=bottom, label=labels[t])
-                bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
-        ax.set_title("Themes by stage")
-        ax.set_ylabel("theme mentions")
-        ax.legend(fontsize=7, ncol=2)
-        save(fig, "Themes by stage")
+    if not stage or not stage.groups:
+        return None
+    fig, ax = plt.subplots(figsize=(8, 4))
+    groups = list(stage.groups)
+    bottom = [0] * len(groups)
+    for t in THEME_IDS:
+        vals = [stage.groups[g]["themes"].get(t, {}).get("rows", 0) for g in groups]
+        if any(vals):
+            ax.bar(groups, vals, bottom=bottom, label=labels[t])
+            bottom = [b + v for b, v in zip(bottom, vals, strict=True)]
+    ax.set_title("Themes by stage")
+    ax.set_ylabel("theme mentions")
+    ax.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def plot_control_split(summary: TrendSummary) -> Any:
+    plt = _pyplot()
+    themes_cfg = load_themes()
     own = sum(c.rows for c in summary.overall if themes_cfg[c.theme].controllable)
     ext = sum(c.rows for c in summary.overall if not themes_cfg[c.theme].controllable)
-    if own or ext:
-        fig, ax = plt.subplots(figsize=(5, 3))
-        ax.barh(["within your control", "outside your control"], [own, ext], color=["#2a9d8f", "#b5838d"])
-        ax.set_title("Controllable vs external reasons")
-        ax.set_xlabel("theme mentions")
-        save(fig, "Controllable vs external reasons")
+    if not (own or ext):
+        return None
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.barh(["within your control", "outside your control"], [own, ext], color=["#2a9d8f", "#b5838d"])
+    ax.set_title("Controllable vs external reasons")
+    ax.set_xlabel("theme mentions")
+    fig.tight_layout()
+    return fig
+
+
+def plot_stage_funnel(summary: TrendSummary) -> Any:
+    """How many applications reached each stage, and how they ended."""
+    plt = _pyplot()
+    funnel = summary.funnel
+    if not funnel:
+        return None
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    stages = list(funnel)
+    ax.barh(stages[::-1], [funnel[s]["rows"] for s in stages][::-1], color="#457b9d")
+    for i, s in enumerate(stages[::-1]):
+        outcomes = ", ".join(f"{k} {v}" for k, v in funnel[s]["outcomes"].items())
+        ax.text(0.2, i, outcomes, va="center", fontsize=8, color="white")
+    ax.set_title("Stage funnel (rows per furthest stage, with outcomes)")
+    fig.tight_layout()
+    return fig
+
+
+def _charts(summary: TrendSummary) -> list[tuple[str, bytes]]:
+    plt = _pyplot()
+    charts: list[tuple[str, bytes]] = []
+    for make in (plot_theme_frequency, plot_themes_by_stage, plot_control_split):
+        fig = make(summary)
+        if fig is None:
+            continue
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=110)
+        charts.append((fig.axes[0].get_title(), buf.getvalue()))
+        plt.close(fig)
     return charts
 
 

@@ -33,7 +33,7 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class TrainConfig:
-    unit_C: float = 2.0
+    unit_C: float = 0.5
     text_C: float = 4.0
     doc_C: float = 0.5
     emb_scale: float = 0.5
@@ -41,6 +41,7 @@ class TrainConfig:
     folds: int = 4
     positive_weight: float = 3.0  # units are mostly negative; weigh the few positives up
     use_embeddings: bool = True
+    norm: str = "none"  # lexical feature scaling: l2 | sqrt | none
 
 
 @dataclass
@@ -48,7 +49,7 @@ class ParsedDoc:
     record: Record
     units: list[Unit]
     unit_y: NDArray[np.int8]  # (units, labels)
-    emb: NDArray[np.float32]  # (units, 2 * dim)
+    emb: NDArray[np.float32]  # (units, dim)
     y: NDArray[np.int8] = field(init=False)  # (themes,)
 
     def __post_init__(self) -> None:
@@ -102,12 +103,16 @@ def _fold_of(record_id: str, folds: int) -> int:
 
 
 def _logistic(x: Any, y: NDArray[np.int8], C: float, positive_weight: float) -> tuple[NDArray[np.float64], float]:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
 
-    clf = LogisticRegression(
-        C=C, solver="liblinear", class_weight={0: 1.0, 1: positive_weight}, max_iter=300, random_state=0
-    )
-    clf.fit(x, y)
+    # lbfgs: deterministic, and several times faster than liblinear on the dense columns
+    clf = LogisticRegression(C=C, solver="lbfgs", class_weight={0: 1.0, 1: positive_weight}, max_iter=1000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(x, y)
     return clf.coef_[0], float(clf.intercept_[0])
 
 
@@ -116,13 +121,13 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
     from scipy import sparse
 
     units = [u for d in docs for u in d.units]
-    lexical = LexicalSpace.fit((u.lexical for u in units), min_df=cfg.min_df)
+    lexical = LexicalSpace.fit((u.lexical for u in units), min_df=cfg.min_df, norm=cfg.norm)
     vocab_size = len(lexical.vocab)
     use_emb = cfg.use_embeddings and bool(docs) and docs[0].emb.shape[1] > 0
     dim2 = docs[0].emb.shape[1] if docs else 0
 
-    def design(rows: list[tuple[str, ...]], emb: NDArray[np.float32]) -> Any:
-        indptr, indices, data = lexical.transform(rows)
+    def design(rows: list[tuple[str, ...]], emb: NDArray[np.float32], norm: str | None = None) -> Any:
+        indptr, indices, data = lexical.transform(rows, norm=norm)
         x = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), vocab_size))
         if use_emb:
             x = sparse.hstack([x, sparse.csr_matrix(emb * cfg.emb_scale)], format="csr")
@@ -133,7 +138,7 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
     text_emb = np.vstack(
         [d.emb.mean(axis=0) if len(d.units) else np.zeros(dim2, np.float32) for d in docs]
     )
-    x_text = design([text_lexical(d.units) for d in docs], text_emb)
+    x_text = design([text_lexical(d.units) for d in docs], text_emb, norm="l2")
     y_text = np.vstack([d.y for d in docs])
 
     def fit_all(x: Any, y: NDArray[np.int8], C: float, pw: float) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
@@ -166,7 +171,7 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
         doc_b=np.zeros(n_themes),
         thresholds=np.full(n_themes, 0.5),
         strength_threshold=0.5,
-        meta={"emb_scale": cfg.emb_scale if use_emb else 0.0},
+        meta={"emb_scale": cfg.emb_scale if use_emb else 0.0, "lexical_norm": cfg.norm},
         embeddings=None,
     )
 

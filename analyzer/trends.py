@@ -70,6 +70,7 @@ class TrendSummary:
     work_on_next: list[NextStep]
     outside_control: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    funnel: dict[str, dict[str, Any]] = field(default_factory=dict)
     frame: pd.DataFrame | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,7 +267,14 @@ def summarize(df: pd.DataFrame, recent: int = 10, at_least: int = 3) -> TrendSum
     }
     if not focus and not too_early:
         notes.append(f"no controllable theme came up in at least {at_least} of the last {len(window)} interviews")
+    funnel: dict[str, dict[str, Any]] = {}
+    if "stage" in df.columns:
+        for s in [s for s in STAGES if s in set(df["stage"])]:
+            part = df[df["stage"] == s]
+            outcomes = part["outcome"].value_counts().to_dict() if "outcome" in df.columns else {}
+            funnel[s] = {"rows": len(part), "outcomes": {str(k): int(v) for k, v in outcomes.items()}}
     return TrendSummary(
+        funnel=funnel,
         rows=n,
         analysed_rows=analysed,
         too_early=too_early,

@@ -16,17 +16,18 @@ theme cue ("didn't research", "never heard back") belongs to that cue and negate
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from analyzer.components.cues import CueMatch, lemmatizer_of
+from analyzer.components.segmenter import sentence_spans, token_list
 from analyzer.errors import ConfigError
-from analyzer.patterns import compile_pattern
+from analyzer.patterns import PatternMatcher, compile_pattern
 
 AFFIRMED, NEGATED, HYPOTHETICAL, DISMISSED = 0, 1, 2, 3
 STATUS_NAMES = ("affirmed", "negated", "hypothetical", "dismissed")
@@ -95,15 +96,11 @@ def make_feedback_context(nlp: Language, name: str, rules: dict[str, Any]) -> Fe
 class FeedbackContext:
     def __init__(self, nlp: Language, rules: dict[str, Any]) -> None:
         self.rules = rules
-        self.matcher = Matcher(nlp.vocab, validate=True)
-        lemmatize = lemmatizer_of(nlp)
+        self.matcher = PatternMatcher(nlp.vocab, lemmatizer_of(nlp))
         for section, keys in _RULE_LISTS.items():
             for key in keys:
                 label = f"{section}.{key}"
-                self.matcher.add(
-                    label,
-                    [compile_pattern(p, label, lemmatize) for p in rules[section][key]],
-                )
+                self.matcher.add(label, list(rules[section][key]), label)
         scope = rules["scope"]
         self.terminators = set(scope["terminators"])
         self.joiners = set(scope["clause_joiners"])
@@ -111,10 +108,9 @@ class FeedbackContext:
         self.neg_window = int(rules["negation"]["window"])
         self.hyp_window = int(rules["hypothetical"]["window"])
         self.employer_pronouns = set(rules["source"]["employer_pronouns"])
-        self.strings = nlp.vocab.strings
 
     # -- helpers -------------------------------------------------------------------------
-    def _ends_clause(self, doc: Doc, i: int) -> bool:
+    def _ends_clause(self, doc: Sequence[Token], i: int) -> bool:
         tok = doc[i]
         if tok.lower_ in self.terminators or tok.is_space and "\n" in tok.text:
             return True
@@ -124,19 +120,19 @@ class FeedbackContext:
             and doc[i + 1].lower_ in self.subjects
         )
 
-    def _forward(self, doc: Doc, start: int, sent_end: int, window: int) -> range:
+    def _forward(self, doc: Sequence[Token], start: int, sent_end: int, window: int) -> range:
         end = start
         while end < sent_end and end - start < window and not self._ends_clause(doc, end):
             end += 1
         return range(start, end)
 
-    def _backward(self, doc: Doc, end: int, sent_start: int) -> range:
+    def _backward(self, doc: Sequence[Token], end: int, sent_start: int) -> range:
         start = end
         while start > sent_start and not self._ends_clause(doc, start - 1):
             start -= 1
         return range(start, end)
 
-    def _clause_before(self, doc: Doc, i: int) -> range:
+    def _clause_before(self, doc: Sequence[Token], i: int) -> range:
         """The clause just before position ``i``, even across a sentence start ("...? no, ...")."""
         end = i
         while end > 0 and (doc[end - 1].is_punct or doc[end - 1].is_space):
@@ -150,7 +146,8 @@ class FeedbackContext:
 
     # -- the component -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        n = len(doc)
+        toks = token_list(doc)
+        n = len(toks)
         status = [AFFIRMED] * n
         cues: list[CueMatch] = doc._.cues or []
         in_cue = [False] * n
@@ -160,7 +157,7 @@ class FeedbackContext:
 
         by_kind: dict[str, list[tuple[int, int]]] = {}
         for key, start, end in self.matcher(doc):
-            by_kind.setdefault(self.strings[key], []).append((start, end))
+            by_kind.setdefault(key, []).append((start, end))
         pseudo = set()
         for kind in ("negation.pseudo", "hypothetical.pseudo"):
             for start, end in by_kind.get(kind, []):
@@ -172,7 +169,7 @@ class FeedbackContext:
             return inside_cue_ok or not any(in_cue[k] for k in range(start, end))
 
         sent_of = [0] * n
-        sents: list[Span] = list(doc.sents)
+        sents: list[Span] = sentence_spans(doc)
         for s_idx, sent in enumerate(sents):
             for k in range(sent.start, sent.end):
                 sent_of[k] = s_idx
@@ -188,32 +185,32 @@ class FeedbackContext:
                 continue
             triggers.append(("negation", start, end))
             sent = sents[sent_of[start]]
-            mark(self._forward(doc, end, sent.end, self.neg_window), NEGATED)
+            mark(self._forward(toks, end, sent.end, self.neg_window), NEGATED)
         for start, end in sorted(set(by_kind.get("hypothetical.pre", []))):
             if not usable(start, end, inside_cue_ok=True):
                 continue
             triggers.append(("hypothetical", start, end))
             sent = sents[sent_of[start]]
-            mark(self._forward(doc, end, sent.end, self.hyp_window), HYPOTHETICAL)
+            mark(self._forward(toks, end, sent.end, self.hyp_window), HYPOTHETICAL)
         for start, end in sorted(set(by_kind.get("dismissal.pre", []))):
             if not usable(start, end, inside_cue_ok=True):
                 continue
             triggers.append(("dismissal", start, end))
             sent = sents[sent_of[start]]
             mark(range(start, end), DISMISSED)
-            mark(self._forward(doc, end, sent.end, self.neg_window), DISMISSED)
+            mark(self._forward(toks, end, sent.end, self.neg_window), DISMISSED)
         for start, end in sorted(set(by_kind.get("dismissal.post", []))):
             if not usable(start, end, inside_cue_ok=True):
                 continue
             triggers.append(("dismissal", start, end))
             sent = sents[sent_of[start]]
-            before = self._backward(doc, start, sent.start)
-            if not any(not doc[k].is_punct for k in before):
-                before = self._clause_before(doc, start)
+            before = self._backward(toks, start, sent.start)
+            if not any(not toks[k].is_punct for k in before):
+                before = self._clause_before(toks, start)
             mark(before, DISMISSED)
             mark(range(start, end), DISMISSED)
 
-        sources = self._sources(doc, sents, by_kind)
+        sources = self._sources(doc, toks, sents, sent_of, by_kind)
         contexts = []
         for s_idx, sent in enumerate(sents):
             contexts.append(
@@ -236,27 +233,30 @@ class FeedbackContext:
         return cue if worst == AFFIRMED else cue.with_status(STATUS_NAMES[worst])
 
     def _sources(
-        self, doc: Doc, sents: list[Span], by_kind: dict[str, list[tuple[int, int]]]
+        self,
+        doc: Doc,
+        toks: list[Token],
+        sents: list[Span],
+        sent_of: list[int],
+        by_kind: dict[str, list[tuple[int, int]]],
     ) -> list[str]:
         def sentence_hits(kind: str) -> set[int]:
-            out = set()
-            for start, _ in by_kind.get(kind, []):
-                out.add(next(i for i, s in enumerate(sents) if s.start <= start < s.end))
-            return out
+            return {sent_of[start] for start, _ in by_kind.get(kind, [])}
 
         reporting = sentence_hits("source.reporting")
         employer_marked = sentence_hits("source.employer_markers")
         candidate_marked = sentence_hits("source.candidate_markers")
-        first_content = next((t.i for t in doc if not t.is_space and not t.is_punct), 0)
+        first_content = next((t.i for t in toks if not t.is_space and not t.is_punct), 0)
         greeted = any(start == first_content for start, _ in by_kind.get("source.greetings", []))
         employer_doc = (greeted and bool(employer_marked)) or len(employer_marked) >= 2
         out: list[str] = []
         header_open = False
         quote_open = False
         for s_idx, sent in enumerate(sents):
+            sent_toks = toks[sent.start : sent.end]
             text = sent.text.strip().lower()
-            words = {t.lower_ for t in sent}
-            if s_idx and "\n\n" in doc[sents[s_idx - 1].end - 1].text_with_ws + sent[0].text_with_ws:
+            words = {t.lower_ for t in sent_toks}
+            if s_idx and "\n\n" in toks[sent.start - 1].text_with_ws + sent_toks[0].text_with_ws:
                 header_open = False
             employer = (
                 s_idx in reporting
@@ -276,7 +276,7 @@ class FeedbackContext:
                 w in text for w in ("feedback", "comments", "concerns", "notes", "said", "told")
             ):
                 header_open = True
-            n_quotes = sum(1 for t in sent if t.text in {'"', "“", "”"})
+            n_quotes = sum(1 for t in sent_toks if t.text in {'"', "“", "”"})
             if n_quotes % 2 == 1:
                 quote_open = not quote_open if employer or quote_open else False
         return out

@@ -10,12 +10,11 @@ from typing import Any
 
 import srsly
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 
 from analyzer.errors import ConfigError
-from analyzer.patterns import compile_pattern
+from analyzer.patterns import PatternMatcher, compile_pattern
 
 STRENGTH = "strength"
 
@@ -77,19 +76,17 @@ class ThemeCues:
         self.vocab = nlp.vocab
         self.lemmatize = lemmatizer_of(nlp)
         self.cue_table: dict[str, list[str]] = {}
-        self.matcher = Matcher(nlp.vocab, validate=True)
+        self.matcher = PatternMatcher(nlp.vocab, self.lemmatize)
         self.add_patterns(cue_table)
 
     def add_patterns(self, cue_table: dict[str, list[str]]) -> None:
         for label, patterns in cue_table.items():
-            for k, pattern in enumerate(patterns):
-                key = f"{label}::{k}"
-                self.matcher.add(key, [compile_pattern(pattern, f"[{label}]", self.lemmatize)])
+            start = len(self.cue_table.get(label, []))
+            for k, pattern in enumerate(patterns, start):
+                self.matcher.add(f"{label}::{k}", [pattern], f"[{label}]")
             self.cue_table.setdefault(label, []).extend(patterns)
         self._keys = {
-            self.vocab.strings[f"{label}::{k}"]: (label, p)
-            for label, ps in self.cue_table.items()
-            for k, p in enumerate(ps)
+            f"{label}::{k}": (label, p) for label, ps in self.cue_table.items() for k, p in enumerate(ps)
         }
 
     def __call__(self, doc: Doc) -> Doc:
@@ -111,7 +108,7 @@ class ThemeCues:
         return srsly.json_dumps(self.cue_table).encode("utf-8")
 
     def from_bytes(self, data: bytes, *, exclude: tuple[str, ...] = ()) -> ThemeCues:
-        self.matcher = Matcher(self.vocab, validate=True)
+        self.matcher = PatternMatcher(self.vocab, self.lemmatize)
         self.cue_table = {}
         self.add_patterns(srsly.json_loads(data.decode("utf-8")))
         return self
@@ -123,7 +120,7 @@ class ThemeCues:
 
     def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> ThemeCues:
         data: Any = srsly.read_json(ensure_path(path) / "cues.json")
-        self.matcher = Matcher(self.vocab, validate=True)
+        self.matcher = PatternMatcher(self.vocab, self.lemmatize)
         self.cue_table = {}
         self.add_patterns(data)
         return self

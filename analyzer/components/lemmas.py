@@ -11,8 +11,11 @@ import json
 from pathlib import Path
 
 import srsly
+import numpy as np
+from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 from spacy.util import ensure_path
 
 from analyzer.errors import ConfigError
@@ -36,14 +39,24 @@ def make_lemma_table(nlp: Language, name: str, table: dict[str, str]) -> LemmaTa
 
 
 class LemmaTable:
-    def __init__(self, table: dict[str, str]) -> None:
+    def __init__(self, table: dict[str, str], vocab: Vocab | None = None) -> None:
         self.table = table
+        self.vocab = vocab
+        self._by_hash: dict[int, int] = {}  # lower-case form hash -> lemma hash
 
     def __call__(self, doc: Doc) -> Doc:
-        get = self.table.get
-        for tok in doc:
-            low = tok.lower_
-            tok.lemma_ = get(low, low)
+        # one array read and one array write instead of a Python setter per token
+        strings = doc.vocab.strings
+        lowers = doc.to_array([LOWER])
+        by_hash = self._by_hash
+        lemmas = np.empty(len(lowers), dtype=np.uint64)
+        for i, h in enumerate(lowers.tolist()):
+            lemma = by_hash.get(h)
+            if lemma is None:
+                low = strings[h]
+                lemma = by_hash[h] = strings.add(self.table.get(low, low))
+            lemmas[i] = lemma
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> None:
@@ -53,4 +66,5 @@ class LemmaTable:
 
     def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> LemmaTable:
         self.table = dict(srsly.read_json(ensure_path(path) / "lemmas.json"))
+        self._by_hash = {}
         return self

@@ -9,15 +9,36 @@ speech inside one sentence where a quote closes after its final stop.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+import numpy as np
+from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 _FINAL = re.compile(r"^[.!?…]+$")
 _BULLET = re.compile(r"^([-*•·–—>]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\)|#+)$")
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 # Words that start a new clause in long unpunctuated dictation.
 _DICTATION_BREAKS = {"but", "then", "so", "also", "anyway", "plus", "apparently", "honestly", "basically", "turns"}
+
+
+def token_list(doc: Doc) -> list[Token]:
+    """The doc's tokens as a list, built once per doc: ``doc[i]`` creates a new Token object
+    on every call, which dominated the cost of the components that walk the doc."""
+    toks = doc.user_data.get("analyzer.tokens")
+    if toks is None or len(toks) != len(doc):
+        toks = doc.user_data["analyzer.tokens"] = list(doc)
+    return toks  # type: ignore[no-any-return]
+
+
+def sentence_spans(doc: Doc) -> list[Span]:
+    """Sentences from the starts this component set, without re-scanning every token."""
+    starts = doc.user_data.get("analyzer.sent_starts")
+    if starts is None:
+        return list(doc.sents)
+    bounds = [*starts, len(doc)]
+    return [doc[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 @Language.factory(
@@ -38,18 +59,19 @@ class FeedbackSegmenter:
         self.dictation_max_tokens = dictation_max_tokens
 
     def __call__(self, doc: Doc) -> Doc:
-        n = len(doc)
+        toks = token_list(doc)
+        n = len(toks)
         if n == 0:
             return doc
         starts = [False] * n
         starts[0] = True
         line_words = 0  # words on the current line so far
         prev_line_words = 0
-        for i, tok in enumerate(doc):
+        for i, tok in enumerate(toks):
             if tok.is_space and "\n" in tok.text:
                 prev_line_words, line_words = line_words, 0
-                nxt = self._next_content(doc, i)
-                if nxt is not None and self._newline_breaks(doc, i, nxt, prev_line_words):
+                nxt = self._next_content(toks, i)
+                if nxt is not None and self._newline_breaks(toks, i, nxt, prev_line_words):
                     starts[nxt] = True
                 continue
             if not tok.is_punct:
@@ -58,28 +80,35 @@ class FeedbackSegmenter:
                 # spaCy keeps a single newline as trailing whitespace when it follows a token
                 prev_line_words, line_words = line_words, 0
                 nxt = i + 1 if i + 1 < n else None
-                if nxt is not None and self._newline_breaks(doc, i + 1, nxt, prev_line_words, prev=i):
+                if nxt is not None and self._newline_breaks(toks, i + 1, nxt, prev_line_words, prev=i):
                     starts[nxt] = True
-            if _FINAL.match(tok.text):
+            if _FINAL.match(tok.text) and not self._list_marker(toks, i, starts):
                 j = i + 1
-                while j < n and (doc[j].text in _CLOSERS or _FINAL.match(doc[j].text)):
+                while j < n and (toks[j].text in _CLOSERS or _FINAL.match(toks[j].text)):
                     j += 1
-                if j < n and not doc[j].is_space:
+                if j < n and not toks[j].is_space:
                     starts[j] = True
-        self._split_dictation(doc, starts)
-        for i, tok in enumerate(doc):
-            tok.is_sent_start = starts[i]
+        self._split_dictation(toks, starts)
+        # one array write instead of a Python setter call per token
+        values = np.array([1 if s else -1 for s in starts], dtype=np.int64).astype(np.uint64).reshape(-1, 1)
+        doc.from_array([SENT_START], values)
+        doc.user_data["analyzer.sent_starts"] = [i for i, s in enumerate(starts) if s]
         return doc
 
     @staticmethod
-    def _next_content(doc: Doc, i: int) -> int | None:
+    def _list_marker(toks: Sequence[Token], i: int, starts: list[bool]) -> bool:
+        """The "." of a numbered item ("1. salary too high") ends no sentence."""
+        return i > 0 and toks[i].text == "." and toks[i - 1].like_num and starts[i - 1]
+
+    @staticmethod
+    def _next_content(doc: Sequence[Token], i: int) -> int | None:
         j = i + 1
         while j < len(doc) and doc[j].is_space:
             j += 1
         return j if j < len(doc) else None
 
     def _newline_breaks(
-        self, doc: Doc, i: int, nxt: int, prev_line_words: int, prev: int | None = None
+        self, doc: Sequence[Token], i: int, nxt: int, prev_line_words: int, prev: int | None = None
     ) -> bool:
         """Does the line break before token ``nxt`` also end a sentence?"""
         space = doc[i].text if prev is None else doc[prev].whitespace_
@@ -105,7 +134,7 @@ class FeedbackSegmenter:
         # a lower-case continuation of a long line is a hard-wrapped paragraph
         return prev_line_words < self.wrapped_line_words
 
-    def _split_dictation(self, doc: Doc, starts: list[bool]) -> None:
+    def _split_dictation(self, doc: Sequence[Token], starts: list[bool]) -> None:
         """Break very long unpunctuated sentences before clause words such as "but" or "then"."""
         bounds = [i for i, s in enumerate(starts) if s] + [len(doc)]
         for a, b in zip(bounds, bounds[1:], strict=False):
