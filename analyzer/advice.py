@@ -113,7 +113,9 @@ def load_advice(path: Path = RESOURCES / "advice.toml") -> AdviceLibrary:
         if not isinstance(body, dict):
             raise ConfigError(f"{where} is missing")
         steps = _strings(body.get("steps"), f"{where} steps")
-        topic_steps = _strings(body.get("topic_steps", []) or [], f"{where} topic_steps") if body.get("topic_steps") else ()
+        topic_steps = (
+            _strings(body.get("topic_steps", []) or [], f"{where} topic_steps") if body.get("topic_steps") else ()
+        )
         refs = tuple(body.get("followups", []))
         if not 3 <= len(steps) <= 5:
             raise ConfigError(f"{where} needs 3 to 5 steps")

@@ -43,13 +43,17 @@ class BatchSummary:
     per_theme: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     output: Path | None = None
+    failed: list[str] = field(default_factory=list)  # the first few failing rows, by id or number
 
     def describe(self) -> str:
         rate = self.rows / self.seconds if self.seconds else 0.0
         themes = ", ".join(f"{t} {n}" for t, n in self.per_theme.most_common()) or "none"
+        failed = (
+            f" ({', '.join(self.failed)}{', ...' if self.errors > len(self.failed) else ''})" if self.failed else ""
+        )
         return (
             f"{self.rows} rows in {self.seconds:.1f}s ({rate:.0f} rows/s) -> {self.output}\n"
-            f"rows per theme: {themes}\nrows with errors: {self.errors}"
+            f"rows per theme: {themes}\nrows with errors: {self.errors}{failed}"
         )
 
 
@@ -414,7 +418,11 @@ def run_batch(
         for out_rows in _analysed_chunks(analyzer, chunks, text_columns, id_column, n_workers):
             for r in out_rows:
                 summary.rows += 1
-                summary.errors += bool(r["error"])
+                if r["error"]:
+                    summary.errors += 1
+                    if len(summary.failed) < 5:
+                        label = r.get(id_column) if id_column else None
+                        summary.failed.append(f"{id_column} {label}" if label is not None else f"row {summary.rows}")
                 summary.per_theme.update(r["themes"])
             # JSONL can reveal new keys late; keep the output's columns fixed
             writer.write(out_rows)
@@ -497,7 +505,14 @@ def _analyse_chunk(
                     o["themes"].append(theme.id)
                 for ev in theme.evidence:
                     o["evidence"].append(
-                        {"theme": theme.id, "column": column, "text": ev.text, "start": ev.start, "end": ev.end, "source": ev.source}
+                        {
+                            "theme": theme.id,
+                            "column": column,
+                            "text": ev.text,
+                            "start": ev.start,
+                            "end": ev.end,
+                            "source": ev.source,
+                        }
                     )
     if len(text_columns) > 1:
         for r, o in zip(chunk, out, strict=True):
@@ -518,15 +533,23 @@ class _Progress:
             BarColumn,
             MofNCompleteColumn,
             Progress,
+            ProgressColumn,
+            Task,
             TextColumn,
             TimeRemainingColumn,
         )
+        from rich.text import Text
+
+        class RowsPerSecond(ProgressColumn):
+            def render(self, task: Task) -> Text:
+                speed = task.finished_speed or task.speed
+                return Text(f"{speed:,.0f} rows/s" if speed else "- rows/s")
 
         self.progress = Progress(
             TextColumn("analysing"),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.speed} rows/s" if False else "[progress.percentage]{task.percentage:>3.0f}%"),
+            RowsPerSecond(),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,

@@ -24,7 +24,6 @@ from analyzer.embeddings import StaticEmbeddings
 from analyzer.errors import InputError
 from analyzer.model import EMBEDDINGS_DIR_NAME, MODEL_DIR_NAME, ThemeModel, default_models_dir
 from analyzer.pipeline import build_pipeline
-from analyzer.taxonomy import THEME_IDS
 from analyzer.training import (
     ParsedDoc,
     TrainConfig,
@@ -71,6 +70,7 @@ def train_and_save(data_dir: Path, out_dir: Path, cfg: TrainConfig = CONFIG) -> 
         raise InputError(f"{data_dir}: too few records to train (train {len(train)}, dev {len(dev)})")
 
     with err.status("") as status:
+
         def say(msg: str) -> None:
             status.update(f"training: {msg}")
 
@@ -110,9 +110,53 @@ def _merge_metrics(models_dir: Path, new: dict[str, Any], model: ThemeModel | No
     current = json.loads(path.read_text("utf-8")) if path.exists() else {}
     current.update(new)
     path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    meta = model.meta if model is not None else json.loads((models_dir / MODEL_DIR_NAME / "model.json").read_text("utf-8"))
+    meta = (
+        model.meta if model is not None else json.loads((models_dir / MODEL_DIR_NAME / "model.json").read_text("utf-8"))
+    )
     write_model_card(models_dir, current, meta)
+    update_data_readme(Path("data") / "README.md", current)
     return current
+
+
+def figures_markdown(report: dict[str, Any]) -> list[str]:
+    """The headline figures as Markdown lines, shared by the model card and data/README.md."""
+    lines = [
+        "| set | texts | macro-F1 | micro-F1 | trap FP rate | no-theme FP rate |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for k in ("test", "dev", "heldout"):
+        if k in report:
+            m = report[k]
+            lines.append(
+                f"| {k} | {m['documents']} | {m['macro_f1']:.3f} | {m['micro_f1']:.3f} | "
+                f"{m['trap_false_positive_rate']:.3f} | {m['no_theme_false_positive_rate']:.3f} |"
+            )
+    cs = report.get("cross_style")
+    if cs:
+        lines += ["", "| held out (cross-style, never the test split) | semantic | lexical only |", "|---|---:|---:|"]
+        rows = [(f"voice: {k}", v) for k, v in cs["voice"].items()] + [
+            (f"author: {k}", v) for k, v in cs["author"].items()
+        ]
+        for name, v in rows:
+            lines.append(f"| {name} | {v['semantic']['macro_f1']:.3f} | {v['lexical_only']['macro_f1']:.3f} |")
+        s = cs["author_summary"]
+        for key, name in (("mean_macro_f1", "mean"), ("worst_macro_f1", "worst")):
+            lines.append(f"| authors: {name} | {s['semantic'][key]:.3f} | {s['lexical_only'][key]:.3f} |")
+    return lines
+
+
+def update_data_readme(path: Path, report: dict[str, Any]) -> None:
+    """Rewrite the figures block of data/README.md (when run from the repository root)."""
+    start, end = "<!-- figures:start -->", "<!-- figures:end -->"
+    if not path.exists():
+        return
+    text = path.read_text("utf-8")
+    if start not in text or end not in text:
+        return
+    head, rest = text.split(start, 1)
+    tail = rest.split(end, 1)[1]
+    block = "\n".join(figures_markdown(report))
+    path.write_text(f"{head}{start}\n{block}\n{end}{tail}", encoding="utf-8")
 
 
 def evaluate_command(
@@ -165,11 +209,12 @@ def print_metrics(m: dict[str, Any], name: str) -> None:
 
 # -- generalisation protocols ---------------------------------------------------------------
 def _fit_and_score(train: list[ParsedDoc], test: list[ParsedDoc], cfg: TrainConfig) -> dict[str, Any]:
+    """Fit on the training writers' train split, choose thresholds on their dev split, and
+    score the held-out writers (one fit per run keeps the protocol affordable)."""
     inner_dev = [d for d in train if d.record.split == "dev"]
     inner_train = [d for d in train if d.record.split != "dev"]
-    chooser = fit_model(inner_train, cfg)
-    thresholds = choose_thresholds(predict_docs(chooser, inner_dev), np.vstack([d.y for d in inner_dev]))
-    model = fit_model(train, cfg)
+    model = fit_model(inner_train, replace(cfg, folds=3))
+    thresholds = choose_thresholds(predict_docs(model, inner_dev), np.vstack([d.y for d in inner_dev]))
     return metrics(predict_docs(model, test), test, thresholds)
 
 
@@ -186,7 +231,10 @@ def cross_style_report(records: Sequence[Record], models_dir: Path) -> dict[str,
             for name, cfg in variants.items():
                 status.update(f"leave out voice {voice}: {name}")
                 m = _fit_and_score(train, test, cfg)
-                out["voice"].setdefault(voice, {})[name] = {"macro_f1": m["macro_f1"], "trap_false_positive_rate": m["trap_false_positive_rate"]}
+                out["voice"].setdefault(voice, {})[name] = {
+                    "macro_f1": m["macro_f1"],
+                    "trap_false_positive_rate": m["trap_false_positive_rate"],
+                }
         authors = sorted({d.record.author for d in docs})
         for author in authors:
             train = [d for d in docs if d.record.author != author]
@@ -194,10 +242,16 @@ def cross_style_report(records: Sequence[Record], models_dir: Path) -> dict[str,
             for name, cfg in variants.items():
                 status.update(f"leave out author {author}: {name}")
                 m = _fit_and_score(train, test, cfg)
-                out["author"].setdefault(author, {})[name] = {"macro_f1": m["macro_f1"], "trap_false_positive_rate": m["trap_false_positive_rate"]}
+                out["author"].setdefault(author, {})[name] = {
+                    "macro_f1": m["macro_f1"],
+                    "trap_false_positive_rate": m["trap_false_positive_rate"],
+                }
     for name in variants:
         scores = [v[name]["macro_f1"] for v in out["author"].values()]
-        out.setdefault("author_summary", {})[name] = {"mean_macro_f1": round(float(np.mean(scores)), 3), "worst_macro_f1": round(float(np.min(scores)), 3)}
+        out.setdefault("author_summary", {})[name] = {
+            "mean_macro_f1": round(float(np.mean(scores)), 3),
+            "worst_macro_f1": round(float(np.min(scores)), 3),
+        }
     return out
 
 
@@ -212,19 +266,14 @@ def print_cross_style(cs: dict[str, Any]) -> None:
         table.add_row(f"author: {author}", f"{v['semantic']['macro_f1']:.3f}", f"{v['lexical_only']['macro_f1']:.3f}")
     s = cs["author_summary"]
     table.add_row("authors: mean", f"{s['semantic']['mean_macro_f1']:.3f}", f"{s['lexical_only']['mean_macro_f1']:.3f}")
-    table.add_row("authors: worst", f"{s['semantic']['worst_macro_f1']:.3f}", f"{s['lexical_only']['worst_macro_f1']:.3f}")
+    table.add_row(
+        "authors: worst", f"{s['semantic']['worst_macro_f1']:.3f}", f"{s['lexical_only']['worst_macro_f1']:.3f}"
+    )
     console.print(table)
 
 
 # -- the model card -------------------------------------------------------------------------
 def write_model_card(models_dir: Path, report: dict[str, Any], meta: dict[str, Any]) -> None:
-    def line(name: str, m: dict[str, Any]) -> str:
-        return (
-            f"| {name} | {m['documents']} | {m['macro_f1']:.3f} | {m['micro_f1']:.3f} | "
-            f"{m['trap_false_positive_rate']:.3f} | {m['no_theme_false_positive_rate']:.3f} |"
-        )
-
-    rows = [line(k, report[k]) for k in ("test", "dev", "heldout") if k in report]
     per = report.get("test", {}).get("per_theme", {})
     lines = [
         f"# Model card: {meta.get('name', MODEL_NAME)} {meta.get('version', MODEL_VERSION)}",
@@ -234,10 +283,12 @@ def write_model_card(models_dir: Path, report: dict[str, Any], meta: dict[str, A
         "",
         "## Data",
         "",
-        f"Hand-written labelled corpus under `data/raw/` (see `data/README.md`); data sha256 `{meta.get('data_sha256', '?')[:16]}`.",
+        "Hand-written labelled corpus under `data/raw/` (see `data/README.md`);",
+        f"data sha256 `{meta.get('data_sha256', '?')[:16]}`.",
         f"Records: {meta.get('records', {})}. The test split (20%, by hash of the id) was frozen before any tuning;",
         "thresholds were chosen on the dev split. `heldout` is text by two other writers in styles the",
-        "corpus does not have (review-site entries, LinkedIn posts, voicemails, forwarded chains...), never trained on.",
+        "corpus does not have (review-site entries, LinkedIn posts, voicemails, forwarded chains...),",
+        "never trained on.",
         "",
         "## Method",
         "",
@@ -247,36 +298,33 @@ def write_model_card(models_dir: Path, report: dict[str, Any], meta: dict[str, A
         "- Clause units: lemma uni/bigrams (negated words marked, hypothetical/dismissed words removed),",
         "  cue and speaker features, and static embeddings distilled from all-MiniLM-L6-v2 with model2vec",
         "  (`models/embeddings`, see its NOTICE).",
-        "- Unit model and whole-text model: one-vs-rest logistic regression (scikit-learn, liblinear).",
+        "- Unit model and whole-text model: one-vs-rest logistic regression (scikit-learn, lbfgs).",
         "- Document model: per-theme logistic regression over out-of-fold unit and text scores (calibrated).",
         f"- Settings: `{json.dumps(meta.get('train_config', asdict(CONFIG)), sort_keys=True)}`",
         "- Stored as safetensors + JSON (no pickle); run time needs numpy only.",
         "",
         "## Metrics",
         "",
-        "| set | texts | macro-F1 | micro-F1 | trap FP rate | no-theme FP rate |",
-        "|---|---:|---:|---:|---:|---:|",
-        *rows,
+        *figures_markdown({k: v for k, v in report.items() if k != "cross_style"}),
         "",
         "Trap FP rate: share of trap texts (a theme's topic negated, dismissed, hypothetical or only",
         "mentioned) where that theme is predicted anyway.",
         "",
     ]
     if per:
-        lines += ["### Test split per theme", "", "| theme | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
-        lines += [f"| {t} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |" for t, v in per.items()]
+        lines += [
+            "### Test split per theme",
+            "",
+            "| theme | precision | recall | F1 | support |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {t} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
+            for t, v in per.items()
+        ]
         lines.append("")
-    cs = report.get("cross_style")
-    if cs:
-        lines += ["### Cross-style generalisation (macro-F1, never on the test split)", "", "| held out | semantic | lexical only |", "|---|---:|---:|"]
-        for voice, v in cs["voice"].items():
-            lines.append(f"| voice: {voice} | {v['semantic']['macro_f1']:.3f} | {v['lexical_only']['macro_f1']:.3f} |")
-        for author, v in cs["author"].items():
-            lines.append(f"| author: {author} | {v['semantic']['macro_f1']:.3f} | {v['lexical_only']['macro_f1']:.3f} |")
-        s = cs["author_summary"]
-        lines.append(f"| authors: mean | {s['semantic']['mean_macro_f1']:.3f} | {s['lexical_only']['mean_macro_f1']:.3f} |")
-        lines.append(f"| authors: worst | {s['semantic']['worst_macro_f1']:.3f} | {s['lexical_only']['worst_macro_f1']:.3f} |")
-        lines.append("")
+    if report.get("cross_style"):
+        lines += ["### Generalisation", "", *figures_markdown({"cross_style": report["cross_style"]})[3:], ""]
     lines += [
         "## Limits",
         "",
@@ -288,5 +336,3 @@ def write_model_card(models_dir: Path, report: dict[str, Any], meta: dict[str, A
         "Rebuild: `interview-analyzer train` (deterministic); measure: `interview-analyzer evaluate [--cross-style]`.",
     ]
     (models_dir / "MODEL_CARD.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-

@@ -1,7 +1,8 @@
 """Regenerate ``resources/lemmas.json`` from spacy-lookups-data (MIT), pruned to what we use.
 
 Kept: every form whose lemma a cue or trigger pattern names, and every form that occurs in the
-training corpus under ``data/raw/`` (never the held-out sets). Run ``python -m analyzer.build_lemmas`` after changing patterns or data.
+training corpus under ``data/raw/`` (never the held-out sets).
+Run ``python -m analyzer.build_lemmas`` after changing patterns or data.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def build(data_dir: Path) -> dict[str, str]:
         for line in path.read_text("utf-8").splitlines():
             if line.strip():
                 corpus_words.update(re.findall(r"[a-z']+", json.loads(line).get("text", "").lower()))
-    table = {}
+    table: dict[str, str] = {}
     for form, lemma in full.items():
         low, lem = form.lower(), lemma.lower()
         if low == lem or low in SKIP_FORMS:

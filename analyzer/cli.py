@@ -76,7 +76,9 @@ def decode_bytes(data: bytes, where: str) -> str:
 
 @app.command()
 def analyze(
-    text: Annotated[str | None, typer.Argument(help="The feedback or notes. Omit to use --file or standard input.")] = None,
+    text: Annotated[
+        str | None, typer.Argument(help="The feedback or notes. Omit to use --file or standard input.")
+    ] = None,
     file: Annotated[Path | None, typer.Option("--file", "-f", help="Read the text from this UTF-8 file.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object.")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="Print Markdown, for pasting into notes.")] = False,
@@ -115,11 +117,16 @@ def themes() -> None:
 def batch(
     input: Annotated[Path, typer.Argument(help="A .csv, .jsonl or .parquet file, or a folder of .txt/.md notes.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write: .csv, .jsonl or .parquet.")],
-    text_column: Annotated[list[str] | None, typer.Option("--text-column", help="Column(s) to analyse (repeatable). Default: text.")] = None,
+    text_column: Annotated[
+        list[str] | None,
+        typer.Option("--text-column", help="Column(s) to analyse (repeatable). Default: text."),
+    ] = None,
     id_column: Annotated[str | None, typer.Option("--id-column", help="Column that identifies each row.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")] = False,
     batch_size: Annotated[int, typer.Option(help="Rows per chunk.", min=1)] = 1000,
-    workers: Annotated[int | None, typer.Option(help="Processes (default: 2 on 2+ cores for large inputs, else 1).", min=1)] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes (default: 2 on 2+ cores for large inputs, else 1).", min=1)
+    ] = None,
 ) -> None:
     """Analyse every row of a file (or every note in a folder) and write the themes per row."""
     from analyzer.batch import run_batch
@@ -141,9 +148,15 @@ def batch(
 def trends(
     input: Annotated[Path, typer.Argument(help="A history: raw (.csv/.jsonl/.parquet) or the output of batch.")],
     json_out: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="Also write an .html or .md report with charts.")] = None,
-    text_column: Annotated[list[str] | None, typer.Option("--text-column", help="Text column(s) of a raw history.")] = None,
-    recent: Annotated[int, typer.Option("--last", help="Look for recurring themes in the last M interviews.", min=1)] = 10,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Also write an .html or .md report with charts.")
+    ] = None,
+    text_column: Annotated[
+        list[str] | None, typer.Option("--text-column", help="Text column(s) of a raw history.")
+    ] = None,
+    recent: Annotated[
+        int, typer.Option("--last", help="Look for recurring themes in the last M interviews.", min=1)
+    ] = 10,
     at_least: Annotated[int, typer.Option("--at-least", help="... present in at least N of them.", min=1)] = 3,
 ) -> None:
     """Patterns across a history of applications and interviews."""
@@ -180,11 +193,19 @@ def train(
 
 @app.command()
 def evaluate(
-    dataset: Annotated[Path | None, typer.Argument(help="A .jsonl set to score; default: the frozen test split.")] = None,
+    dataset: Annotated[
+        Path | None, typer.Argument(help="A .jsonl set to score; default: the frozen test split.")
+    ] = None,
     data: Annotated[Path, typer.Option(help="The labelled corpus folder.")] = Path("data/raw"),
     models: Annotated[Path | None, typer.Option(help="The models folder (default: the packaged one).")] = None,
-    cross_style: Annotated[bool, typer.Option("--cross-style", help="Also run leave-one-voice-out and leave-one-author-out (slow).")] = False,
-    write_card: Annotated[bool, typer.Option("--write-card/--no-write-card", help="Write test-split figures into the model card.")] = True,
+    cross_style: Annotated[
+        bool,
+        typer.Option("--cross-style", help="Also run leave-one-voice-out and leave-one-author-out (slow)."),
+    ] = False,
+    write_card: Annotated[
+        bool,
+        typer.Option("--write-card/--no-write-card", help="Write test-split figures into the model card."),
+    ] = True,
     json_out: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Per-theme precision, recall and F1, macro/micro F1 and the trap false-positive rate."""

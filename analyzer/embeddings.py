@@ -20,9 +20,9 @@ from analyzer.errors import ConfigError
 class StaticEmbeddings:
     def __init__(self, folder: Path) -> None:
         try:
-            self.matrix: NDArray[np.float32] = load_file(str(folder / "model.safetensors"))[
-                "embeddings"
-            ].astype(np.float32)
+            self.matrix: NDArray[np.float32] = load_file(str(folder / "model.safetensors"))["embeddings"].astype(
+                np.float32
+            )
             self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         except (OSError, KeyError, Exception) as exc:
             raise ConfigError(f"cannot load static embeddings from {folder}: {exc}") from exc
@@ -65,4 +65,4 @@ class StaticEmbeddings:
 
     def mean_vector(self, words: list[str]) -> NDArray[np.float32]:
         """Mean over the subword pieces of ``words``, L2-normalised; zeros for no words."""
-        return self.mean_vectors([words])[0]
+        return np.asarray(self.mean_vectors([words])[0], dtype=np.float32)

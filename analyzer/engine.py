@@ -62,9 +62,7 @@ class Analyzer:
                 raise outcome
             yield outcome
 
-    def analyze_each(
-        self, texts: Iterable[object], batch_size: int = 256
-    ) -> Iterator[AnalysisResult | InputError]:
+    def analyze_each(self, texts: Iterable[object], batch_size: int = 256) -> Iterator[AnalysisResult | InputError]:
         """Like ``analyze_many`` but yields the error in place of a bad text and goes on."""
         pending: list[tuple[int, str | InputError]] = []
 
@@ -90,9 +88,7 @@ class Analyzer:
         """``text`` is the analysed string itself (``doc.text`` would rebuild it token by token)."""
         units = extract_units(doc)
         unit_p, doc_p = self.model.scores(units)
-        detected = [
-            j for j in range(len(THEME_IDS)) if doc_p[j] >= self.model.thresholds[j] and units
-        ]
+        detected = [j for j in range(len(THEME_IDS)) if doc_p[j] >= self.model.thresholds[j] and units]
         detected.sort(key=lambda j: -doc_p[j])
         themes = tuple(self._theme(doc, text, units, unit_p, j, float(doc_p[j])) for j in detected)
         strengths = self._strengths(text, units, unit_p)
@@ -112,9 +108,7 @@ class Analyzer:
         order = sorted(range(len(units)), key=lambda i: -unit_p[i, j])
         best = unit_p[order[0], j]
         chosen = [order[0]] + [
-            i
-            for i in order[1:MAX_EVIDENCE]
-            if unit_p[i, j] >= max(EVIDENCE_FLOOR, RELATIVE_FLOOR * best)
+            i for i in order[1:MAX_EVIDENCE] if unit_p[i, j] >= max(EVIDENCE_FLOOR, RELATIVE_FLOOR * best)
         ]
         evidence = tuple(
             Evidence(
@@ -139,9 +133,7 @@ class Analyzer:
     def _triggers(self, doc: Doc, unit: Unit, j: int) -> tuple[Span, ...]:
         """The cue words for this theme in the clause, else its most telling words."""
         label = THEME_IDS[j]
-        spans = [
-            doc[c.start : c.end] for c in unit.cues if c.label == label and c.status == "affirmed"
-        ]
+        spans = [doc[c.start : c.end] for c in unit.cues if c.label == label and c.status == "affirmed"]
         if not spans:
             index, weights = self.model.lexical.index, self.model.w_lex[:, j]
             scored = []
@@ -150,13 +142,9 @@ class Analyzer:
                 if k is not None and weights[k] > 0.5 and not tok.is_stop and tok.is_alpha:
                     scored.append((float(weights[k]), tok.i))
             spans = [doc[i : i + 1] for _, i in sorted(scored, reverse=True)[:2]]
-        return tuple(
-            Span(s.text, s.start_char, s.end_char) for s in sorted(spans, key=lambda s: s.start)
-        )
+        return tuple(Span(s.text, s.start_char, s.end_char) for s in sorted(spans, key=lambda s: s.start))
 
-    def _strengths(
-        self, text: str, units: list[Unit], unit_p: NDArray[np.float64]
-    ) -> tuple[Strength, ...]:
+    def _strengths(self, text: str, units: list[Unit], unit_p: NDArray[np.float64]) -> tuple[Strength, ...]:
         out = []
         for i, u in enumerate(units):
             p = float(unit_p[i, self._strength])

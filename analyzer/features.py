@@ -13,6 +13,7 @@ culture" gives a strength and a fit reason with separate evidence. For each unit
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,14 +23,33 @@ from numpy.typing import NDArray
 from spacy.tokens import Doc, Token
 
 from analyzer.components.context import AFFIRMED, NEGATED, SentenceContext
-from analyzer.components.segmenter import token_list
 from analyzer.components.cues import CueMatch
+from analyzer.components.segmenter import token_list
 from analyzer.embeddings import StaticEmbeddings
 
 UNIT_BREAKS = frozenset({"but", "however", "although", "though", "whereas", "yet", ";", "except"})
 # "and" or "," start a new unit when a new clause follows ("..., and when we asked ...").
 CLAUSE_JOINERS = frozenset({"and", ","})
-CLAUSE_STARTS = frozenset({"i", "they", "he", "she", "we", "you", "it", "when", "then", "also", "my", "their", "the", "there", "after", "which"})
+CLAUSE_STARTS = frozenset(
+    {
+        "i",
+        "they",
+        "he",
+        "she",
+        "we",
+        "you",
+        "it",
+        "when",
+        "then",
+        "also",
+        "my",
+        "their",
+        "the",
+        "there",
+        "after",
+        "which",
+    }
+)
 MIN_UNIT_WORDS = 3
 NEG = "¬"
 
@@ -62,7 +82,7 @@ def _clause_bounds(doc: Sequence[Token], ctx: SentenceContext) -> list[tuple[int
         ):
             bounds.append(i + 1 if low == "," else i)
     bounds.append(ctx.end)
-    pieces = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    pieces = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
     merged: list[tuple[int, int]] = []
     for a, b in pieces:
         words = sum(1 for t in doc[a:b] if not (t.is_punct or t.is_space))
@@ -108,7 +128,7 @@ def extract_units(parsed: Doc) -> list[Unit]:
                     seq.append(lemma)
                     affirmed.append(t.lower_)
             grams.extend(w for w in seq if w)
-            grams.extend(f"{x} {y}" for x, y in zip(seq, seq[1:], strict=False) if x and y)
+            grams.extend(f"{x} {y}" for x, y in itertools.pairwise(seq) if x and y)
             unit_cues = tuple(c for c in cues if a <= c.start < b)
             for c in unit_cues:
                 grams.append(f"cue:{c.label}" if c.status == "affirmed" else f"cue:{c.label}:{c.status}")
@@ -156,40 +176,48 @@ class LexicalSpace:
         idf = np.array([math.log((1 + n) / (1 + df[f])) + 1.0 for f in vocab], dtype=np.float32)
         return cls(vocab, idf, norm)
 
-    def transform(
-        self, units: Sequence[Sequence[str]], norm: str | None = None
-    ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32]]:
-        """CSR parts (indptr, indices, data) of the unit-by-feature matrix, each row's
-        columns sorted. Sublinear tf times idf, scaled per ``norm``."""
-        mode = norm or self.norm
+    def lookup(self, units: Sequence[Sequence[str]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """(row, column) of every known feature occurrence."""
         get = self.index.get
-        cols_list: list[int] = []
-        rows_list: list[int] = []
+        cols: list[int] = []
+        rows: list[int] = []
         for r, feats in enumerate(units):
             for f in feats:
                 j = get(f)
                 if j is not None:
-                    cols_list.append(j)
-                    rows_list.append(r)
-        n_rows, width = len(units), len(self.vocab)
-        if not cols_list:
+                    cols.append(j)
+                    rows.append(r)
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+
+    def weigh(
+        self, rows: NDArray[np.int64], cols: NDArray[np.int64], n_rows: int, norm: str | None = None
+    ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32]]:
+        """CSR parts (indptr, indices, data), each row's columns sorted: sublinear tf times idf,
+        scaled per ``norm``."""
+        mode = norm or self.norm
+        if not len(cols):
             return np.zeros(n_rows + 1, np.int64), np.zeros(0, np.int32), np.zeros(0, np.float32)
-        keys = np.asarray(rows_list, dtype=np.int64) * width + np.asarray(cols_list, dtype=np.int64)
-        uniq, counts = np.unique(keys, return_counts=True)  # sorted by row, then column
-        rows = uniq // width
-        cols = (uniq % width).astype(np.int32)
-        vals = (1.0 + np.log(counts)) * self.idf[cols]
+        width = len(self.vocab)
+        uniq, counts = np.unique(rows * width + cols, return_counts=True)  # sorted by row, column
+        r = uniq // width
+        c = (uniq % width).astype(np.int32)
+        vals = (1.0 + np.log(counts)) * self.idf[c]
         if mode == "l2":
-            sq = np.bincount(rows, weights=vals * vals, minlength=n_rows)
-            scale = np.sqrt(sq)[rows]
+            scale = np.sqrt(np.bincount(r, weights=vals * vals, minlength=n_rows))[r]
         elif mode == "sqrt":
-            scale = np.sqrt(np.bincount(rows, minlength=n_rows))[rows] / 3.0
+            scale = np.sqrt(np.bincount(r, minlength=n_rows))[r] / 3.0
         else:
             scale = np.full(len(vals), 4.0)
         data = (vals / np.where(scale > 0, scale, 1.0)).astype(np.float32)
         indptr = np.zeros(n_rows + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
-        return indptr, cols, data
+        np.cumsum(np.bincount(r, minlength=n_rows), out=indptr[1:])
+        return indptr, c, data
+
+    def transform(
+        self, units: Sequence[Sequence[str]], norm: str | None = None
+    ) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float32]]:
+        rows, cols = self.lookup(units)
+        return self.weigh(rows, cols, len(units), norm)
 
 
 def embed_units(units: Sequence[Unit], embeddings: StaticEmbeddings) -> NDArray[np.float32]:

@@ -78,9 +78,27 @@ def worst_errors(predictions: pd.DataFrame, k: int = 10) -> pd.DataFrame:
         for t in THEME_IDS:
             score = r[f"score_{t}"]
             if t in r["true"] and t not in r["predicted"]:
-                rows.append({"id": r["id"], "theme": t, "error": "missed", "score": score, "text": r["text"], "confidence": 1 - score})
+                rows.append(
+                    {
+                        "id": r["id"],
+                        "theme": t,
+                        "error": "missed",
+                        "score": score,
+                        "text": r["text"],
+                        "confidence": 1 - score,
+                    }
+                )
             elif t in r["predicted"] and t not in r["true"]:
-                rows.append({"id": r["id"], "theme": t, "error": "false", "score": score, "text": r["text"], "confidence": score})
+                rows.append(
+                    {
+                        "id": r["id"],
+                        "theme": t,
+                        "error": "false",
+                        "score": score,
+                        "text": r["text"],
+                        "confidence": score,
+                    }
+                )
     if not rows:
         return pd.DataFrame(columns=["id", "theme", "error", "score", "text", "confidence"])
     return pd.DataFrame(rows).sort_values("confidence", ascending=False).head(k).reset_index(drop=True)

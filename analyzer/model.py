@@ -98,13 +98,15 @@ class ThemeModel:
         z_units = np.tile(self.bias.astype(np.float64), (n, 1))
         z_text = self.text_bias.astype(np.float64).copy()
         if n:
-            indptr, indices, data = self.lexical.transform([u.lexical for u in units])
+            rows, cols = self.lexical.lookup([u.lexical for u in units])
+            indptr, indices, data = self.lexical.weigh(rows, cols, n)
             # row sums of the sparse product (np.add.at is slow)
             contrib = self.w_lex[indices] * data[:, None]
             filled = np.diff(indptr) > 0
             if filled.any():
                 z_units[filled] += np.add.reduceat(contrib, indptr[:-1][filled], axis=0)
-            _, t_idx, t_data = self.lexical.transform([text_lexical(units)], norm="l2")
+            # the whole text is the bag of all its units' features
+            _, t_idx, t_data = self.lexical.weigh(np.zeros_like(cols), cols, 1, norm="l2")
             z_text += (self.text_w_lex[t_idx] * t_data[:, None]).sum(axis=0)
         if n and scale > 0:
             z_units += (emb * scale) @ self.w_emb
@@ -151,9 +153,7 @@ class ThemeModel:
             vocab = json.loads((folder / "vocab.json").read_text(encoding="utf-8"))
             w = load_file(str(folder / "weights.safetensors"))
         except (OSError, ValueError) as exc:
-            raise ConfigError(
-                f"no usable trained model in {folder} ({exc}); run 'interview-analyzer train'"
-            ) from exc
+            raise ConfigError(f"no usable trained model in {folder} ({exc}); run 'interview-analyzer train'") from exc
         labels = list(meta.pop("labels"))
         strength_threshold = float(meta.pop("strength_threshold"))
         if w["w_lex"].shape != (len(vocab), len(labels)):

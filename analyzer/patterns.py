@@ -29,9 +29,7 @@ _SPEC = re.compile(r"^(?P<body>[^?{}]+)(?P<op>\?|\{\d+,\d+\})?$")
 _WORD = re.compile(r"^[\w'’\-.,:;!&/$£€%]+$")
 
 
-def compile_pattern(
-    pattern: str, where: str, lemmatize: Callable[[str], str] = str.lower
-) -> list[dict[str, Any]]:
+def compile_pattern(pattern: str, where: str, lemmatize: Callable[[str], str] = str.lower) -> list[dict[str, Any]]:
     """Turn one pattern string into a spaCy Matcher pattern; ``where`` names it in errors.
 
     ``lemmatize`` maps a word to the lemma the pipeline will give it, so that ``~shaking``
@@ -127,9 +125,9 @@ def _variants(specs: list[_Gap | _Word]) -> list[list[_Gap | _Word]]:
     for s in specs:
         if isinstance(s, _Word) and s.optional:
             kept = _Word(s.by_lemma, s.values, False)
-            variants = [v + [kept] for v in variants] + [list(v) for v in variants]
+            variants = [[*v, kept] for v in variants] + [list(v) for v in variants]
         else:
-            variants = [v + [s] for v in variants]
+            variants = [[*v, s] for v in variants]
     return variants
 
 
@@ -174,8 +172,9 @@ class PatternMatcher:
         by_lemma = any(w.by_lemma for w in words)
         phrases = [()]  # type: list[tuple[str, ...]]
         for w in words:
-            vals = [self.lemmatize(v) for v in w.values] if by_lemma else list(w.values)
-            phrases = [p + (v,) for p in phrases for v in dict.fromkeys(vals)]
+            # lemma specs arrive lemmatised already; plain words in a lemma run match by lemma
+            vals = [v if w.by_lemma else self.lemmatize(v) for v in w.values] if by_lemma else list(w.values)
+            phrases = [(*p, v) for p in phrases for v in dict.fromkeys(vals)]
         docs = []
         for p in phrases:
             doc = Doc(self.vocab, words=list(p), lemmas=list(p)) if by_lemma else Doc(self.vocab, words=list(p))
@@ -187,14 +186,14 @@ class PatternMatcher:
         found: dict[str, dict[int, set[int]]] = {}
         strings = self.vocab.strings
         for matcher in (self.lower, self.lemma):
-            for key, start, end in matcher(doc):
-                found.setdefault(strings[key], {}).setdefault(start, set()).add(end)
+            for seg_hash, start, end in matcher(doc):
+                found.setdefault(strings[seg_hash], {}).setdefault(start, set()).add(end)
         out: set[tuple[str, int, int]] = set()
         for seg, first in found.items():
-            for key, chain in self.chains.get(seg, ()):
+            for name, chain in self.chains.get(seg, ()):
                 for start, ends in first.items():
                     for end in self._extend(doc, chain, 1, ends, found):
-                        out.add((key, start, end))
+                        out.add((name, start, end))
         return sorted(out, key=lambda m: (m[1], m[2], m[0]))
 
     def _extend(

@@ -23,9 +23,11 @@ def render_themes(console: Console) -> None:
     advice = load_advice()
     for theme in load_themes().values():
         a = advice.themes[theme.id]
-        control = {"yes": "you can work on this", "partly": "partly in your control", "no": "outside your control"}[
-            theme.controllable_level
-        ]
+        control = {
+            "yes": "you can work on this",
+            "partly": "partly in your control",
+            "no": "outside your control",
+        }[theme.controllable_level]
         console.print(Text(f"{theme.id}", style="bold") + Text(f"  {theme.label} ({control})", style="dim"))
         console.print(f"  {theme.description}")
         console.print(Text(f"  Plan: {a.title}", style="italic"))
@@ -40,7 +42,12 @@ def _pct(share: float) -> str:
 
 def render_trends(summary: TrendSummary, console: Console) -> None:
     labels = {t.id: t.label for t in load_themes().values()}
-    console.print(Text(f"{summary.rows} applications and interviews, {summary.analysed_rows} with at least one reason", style="bold"))
+    console.print(
+        Text(
+            f"{summary.rows} applications and interviews, {summary.analysed_rows} with at least one reason",
+            style="bold",
+        )
+    )
     for note in summary.notes:
         console.print(Text(f"note: {note}", style="yellow"))
     table = Table(title="How often each theme came up")
@@ -105,7 +112,12 @@ def plot_theme_frequency(summary: TrendSummary) -> Any:
     fig, ax = plt.subplots(figsize=(8, 4))
     xs = list(period.groups)
     for t in [c.theme for c in summary.overall[:6]]:
-        ax.plot(xs, [period.groups[g]["themes"].get(t, {}).get("rows", 0) for g in xs], marker="o", label=labels[t])
+        ax.plot(
+            xs,
+            [period.groups[g]["themes"].get(t, {}).get("rows", 0) for g in xs],
+            marker="o",
+            label=labels[t],
+        )
     ax.set_title(f"Theme frequency by {period.by}")
     ax.set_ylabel("rows")
     ax.tick_params(axis="x", rotation=45)
@@ -192,7 +204,12 @@ def write_report(summary: TrendSummary, path: Path) -> None:
     if suffix == ".md":
         assets = path.with_name(path.stem + "_files")
         assets.mkdir(exist_ok=True)
-        lines = ["# Interview history trends", "", f"{summary.rows} rows, {summary.analysed_rows} with at least one reason.", ""]
+        lines = [
+            "# Interview history trends",
+            "",
+            f"{summary.rows} rows, {summary.analysed_rows} with at least one reason.",
+            "",
+        ]
         lines += [f"> {n}" for n in summary.notes]
         lines += ["", "| theme | rows | share |", "|---|---:|---:|"]
         lines += [f"| {labels[c.theme]} | {c.rows} | {_pct(c.share)} |" for c in summary.overall]
@@ -218,7 +235,9 @@ def write_report(summary: TrendSummary, path: Path) -> None:
     parts.append("</table>")
     for title, png in charts:
         data = base64.b64encode(png).decode("ascii")
-        parts.append(f"<h2>{html.escape(title)}</h2><img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>")
+        parts.append(
+            f"<h2>{html.escape(title)}</h2><img alt='{html.escape(title)}' src='data:image/png;base64,{data}'>"
+        )
     import markdown_it  # rich depends on markdown-it-py
 
     parts.append(markdown_it.MarkdownIt().render("\n".join(_recurring_md(summary, labels))))

@@ -69,9 +69,7 @@ def _overlaps(unit: Unit, span: tuple[int, int]) -> bool:
     return inter >= 0.5 * min(unit.char_end - unit.char_start, span[1] - span[0])
 
 
-def parse_records(
-    records: Sequence[Record], nlp: Language, embeddings: StaticEmbeddings | None
-) -> list[ParsedDoc]:
+def parse_records(records: Sequence[Record], nlp: Language, embeddings: StaticEmbeddings | None) -> list[ParsedDoc]:
     docs = []
     for rec, doc in zip(records, nlp.pipe(r.text for r in records), strict=True):
         units = extract_units(doc)
@@ -84,16 +82,10 @@ def parse_records(
                 continue
             hits = [i for i, u in enumerate(units) if _overlaps(u, span)]
             if not hits:  # evidence shorter than half of any unit: take the units it touches
-                hits = [
-                    i for i, u in enumerate(units) if u.char_start < span[1] and span[0] < u.char_end
-                ]
+                hits = [i for i, u in enumerate(units) if u.char_start < span[1] and span[0] < u.char_end]
             for i in hits:
                 y[i, j] = 1
-        emb = (
-            embed_units(units, embeddings)
-            if embeddings is not None
-            else np.zeros((len(units), 0), dtype=np.float32)
-        )
+        emb = embed_units(units, embeddings) if embeddings is not None else np.zeros((len(units), 0), dtype=np.float32)
         docs.append(ParsedDoc(rec, units, y, emb))
     return docs
 
@@ -135,13 +127,13 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
 
     x_units = design([u.lexical for u in units], np.vstack([d.emb for d in docs]))
     y_units = np.vstack([d.unit_y for d in docs])
-    text_emb = np.vstack(
-        [d.emb.mean(axis=0) if len(d.units) else np.zeros(dim2, np.float32) for d in docs]
-    )
+    text_emb = np.vstack([d.emb.mean(axis=0) if len(d.units) else np.zeros(dim2, np.float32) for d in docs])
     x_text = design([text_lexical(d.units) for d in docs], text_emb, norm="l2")
     y_text = np.vstack([d.y for d in docs])
 
-    def fit_all(x: Any, y: NDArray[np.int8], C: float, pw: float) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
+    def fit_all(
+        x: Any, y: NDArray[np.int8], C: float, pw: float
+    ) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
         w_lex = np.zeros((vocab_size, y.shape[1]), dtype=np.float32)
         w_emb = np.zeros((dim2, y.shape[1]), dtype=np.float32)
         bias = np.full(y.shape[1], -6.0, dtype=np.float32)
@@ -244,13 +236,11 @@ def choose_thresholds(probs: NDArray[np.float64], y: NDArray[np.int8]) -> NDArra
 def choose_strength_threshold(model: ThemeModel, docs: Sequence[ParsedDoc]) -> float:
     j = LABELS.index(STRENGTH)
     scores = np.concatenate([doc_scores(model, d)[0][:, j] for d in docs if d.units] or [np.zeros(0)])
-    y = np.concatenate([d.unit_y[:, j] for d in docs if d.units] or [np.zeros(0)])
+    y = np.concatenate([d.unit_y[:, j] for d in docs if d.units] or [np.zeros(0, dtype=np.int8)])
     return float(choose_thresholds(scores[:, None], y[:, None].astype(np.int8))[0])
 
 
-def metrics(
-    probs: NDArray[np.float64], docs: Sequence[ParsedDoc], thresholds: NDArray[np.float64]
-) -> dict[str, Any]:
+def metrics(probs: NDArray[np.float64], docs: Sequence[ParsedDoc], thresholds: NDArray[np.float64]) -> dict[str, Any]:
     """Per-theme precision/recall/F1, macro and micro F1, and the trap false-positive rate."""
     y = np.vstack([d.y for d in docs]).astype(bool)
     pred = probs >= thresholds
@@ -264,15 +254,18 @@ def metrics(
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        per[theme] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": int(y[:, j].sum())}
+        per[theme] = {
+            "precision": round(p, 3),
+            "recall": round(r, 3),
+            "f1": round(f, 3),
+            "support": int(y[:, j].sum()),
+        }
     micro_p = tps / (tps + fps) if tps + fps else 0.0
     micro_r = tps / (tps + fns) if tps + fns else 0.0
     trap_pairs = [(i, THEME_IDS.index(t)) for i, d in enumerate(docs) for t, _ in d.record.traps]
     trap_texts = [i for i, d in enumerate(docs) if d.record.traps]
     trap_fp_pairs = sum(bool(pred[i, j]) for i, j in trap_pairs)
-    trap_fp_texts = sum(
-        any(pred[i, THEME_IDS.index(t)] for t, _ in docs[i].record.traps) for i in trap_texts
-    )
+    trap_fp_texts = sum(any(pred[i, THEME_IDS.index(t)] for t, _ in docs[i].record.traps) for i in trap_texts)
     none_docs = [i for i, d in enumerate(docs) if d.record.kind == "none"]
     return {
         "documents": len(docs),
@@ -282,8 +275,8 @@ def metrics(
         "trap_false_positive_rate": round(trap_fp_texts / len(trap_texts), 3) if trap_texts else 0.0,
         "trap_pair_false_positive_rate": round(trap_fp_pairs / len(trap_pairs), 3) if trap_pairs else 0.0,
         "no_theme_texts": len(none_docs),
-        "no_theme_false_positive_rate": round(
-            sum(bool(pred[i].any()) for i in none_docs) / len(none_docs), 3
-        ) if none_docs else 0.0,
+        "no_theme_false_positive_rate": round(sum(bool(pred[i].any()) for i in none_docs) / len(none_docs), 3)
+        if none_docs
+        else 0.0,
         "per_theme": per,
     }

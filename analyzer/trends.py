@@ -124,16 +124,16 @@ def prepare_history(
         df["themes"] = df["themes"].map(_theme_list)
         if "evidence" in df.columns:
             df["evidence"] = df["evidence"].map(
-                lambda v: json.loads(v) if isinstance(v, str) and v.strip() else (list(v) if isinstance(v, list) else [])
+                lambda v: (
+                    json.loads(v) if isinstance(v, str) and v.strip() else (list(v) if isinstance(v, list) else [])
+                )
             )
         else:
             df["evidence"] = [[] for _ in range(len(df))]
     else:
         cols = text_columns or [c for c in DEFAULT_TEXT_COLUMNS if c in df.columns]
         if not cols:
-            raise InputError(
-                "the history has no text column (notes, feedback or text); name one with --text-column"
-            )
+            raise InputError("the history has no text column (notes, feedback or text); name one with --text-column")
         missing = [c for c in cols if c not in df.columns]
         if missing:
             raise InputError(f"the history has no column {missing[0]!r}")
@@ -198,7 +198,7 @@ def summarize(df: pd.DataFrame, recent: int = 10, at_least: int = 3) -> TrendSum
     n = len(df)
     analysed = int(df["themes"].map(bool).sum())
     overall = [
-        Count(t, v["rows"], v["share"]) for t, v in sorted(_counts(df).items(), key=lambda kv: -kv[1]["rows"])
+        Count(t, int(v["rows"]), v["share"]) for t, v in sorted(_counts(df).items(), key=lambda kv: -kv[1]["rows"])
     ]
     notes: list[str] = []
     too_early = n < MIN_ROWS
@@ -239,7 +239,13 @@ def summarize(df: pd.DataFrame, recent: int = 10, at_least: int = 3) -> TrendSum
                 for _, row in hits.iterrows():
                     ev = next((e for e in row["evidence"] if e.get("theme") == t), None)
                     date = row["date"].date().isoformat() if "date" in row and pd.notna(row["date"]) else ""
-                    quotes.append({"date": date, "company": str(row.get("company", "")), "text": ev["text"] if ev else ""})
+                    quotes.append(
+                        {
+                            "date": date,
+                            "company": str(row.get("company", "")),
+                            "text": ev["text"] if ev else "",
+                        }
+                    )
                 recurring.append(Recurring(t, themes[t].label, themes[t].controllable, len(hits), len(window), quotes))
     recurring.sort(key=lambda r: (not r.controllable, -r.count, THEME_IDS.index(r.theme)))
 
@@ -247,9 +253,7 @@ def summarize(df: pd.DataFrame, recent: int = 10, at_least: int = 3) -> TrendSum
 
     advice = load_advice()
     focus = [r.theme for r in recurring if r.controllable][:3]
-    work_on_next = [
-        NextStep(t, advice.themes[t].title, list(advice.themes[t].steps[:3])) for t in focus
-    ]
+    work_on_next = [NextStep(t, advice.themes[t].title, list(advice.themes[t].steps[:3])) for t in focus]
     external = {t for t in THEME_IDS if not themes[t].controllable}
     with_reason = df[df["themes"].map(bool)]
     outside_rows = int(with_reason["themes"].map(lambda ts: any(t in external for t in ts)).sum())

@@ -46,9 +46,12 @@ with open(src, encoding="utf-8") as fin, open(dst, "w", encoding="utf-8") as fou
 """
 
 OPENINGS = [
-    "Phone screen with the recruiter this morning.", "Final round today, four interviews back to back.",
-    "Dear Alex, thank you for your time last week.", "Quick notes before I forget.",
-    "Feedback from the agency came through on Friday.", "Honestly not sure how that went.",
+    "Phone screen with the recruiter this morning.",
+    "Final round today, four interviews back to back.",
+    "Dear Alex, thank you for your time last week.",
+    "Quick notes before I forget.",
+    "Feedback from the agency came through on Friday.",
+    "Honestly not sure how that went.",
 ]
 REASONS = [
     "My mind went blank when they asked about a difficult stakeholder and I never recovered.",
@@ -63,10 +66,14 @@ REASONS = [
     "The technical test covered SQL window functions and I could not finish it.",
 ]
 FILLER = [
-    "The office was bright and everyone was friendly enough.", "We talked about the team and the next quarter.",
-    "They asked me about my current role and why I want to move.", "The building was hard to find and I was early.",
-    "There were three people on the panel and one joined by video.", "I asked about training and the on-call rota.",
-    "It lasted about an hour in the end.", "They explained the process and the timeline for a decision.",
+    "The office was bright and everyone was friendly enough.",
+    "We talked about the team and the next quarter.",
+    "They asked me about my current role and why I want to move.",
+    "The building was hard to find and I was early.",
+    "There were three people on the panel and one joined by video.",
+    "I asked about training and the on-call rota.",
+    "It lasted about an hour in the end.",
+    "They explained the process and the timeline for a decision.",
 ]
 
 

@@ -19,7 +19,11 @@ def test_analyze_returns_the_contract_dict() -> None:
 
 
 def test_analyze_many_is_lazy_and_in_order() -> None:
-    texts = ["Never heard back after the final round.", "They went with an internal candidate.", "My mind went blank."]
+    texts = [
+        "Never heard back after the final round.",
+        "They went with an internal candidate.",
+        "My mind went blank.",
+    ]
     consumed: list[str] = []
 
     def source():  # type: ignore[no-untyped-def]

@@ -79,9 +79,16 @@ def test_folder_of_notes(tmp_path: Path) -> None:
 def test_several_text_columns_keep_where_evidence_came_from(tmp_path: Path) -> None:
     inp, out = tmp_path / "h.csv", tmp_path / "o.jsonl"
     pd.DataFrame(
-        [{"notes": "My hands were shaking the whole time.", "feedback": "We have appointed an internal candidate."}]
+        [
+            {
+                "notes": "My hands were shaking the whole time.",
+                "feedback": "We have appointed an internal candidate.",
+            }
+        ]
     ).to_csv(inp, index=False)
-    result = runner.invoke(app, ["batch", str(inp), "-o", str(out), "--text-column", "notes", "--text-column", "feedback", "-q"])
+    result = runner.invoke(
+        app, ["batch", str(inp), "-o", str(out), "--text-column", "notes", "--text-column", "feedback", "-q"]
+    )
     assert result.exit_code == 0, result.output
     row = read_output(out)[0]
     assert {"nerves", "internal_candidate"} <= set(row["themes"])
@@ -92,12 +99,17 @@ def test_several_text_columns_keep_where_evidence_came_from(tmp_path: Path) -> N
 def test_bad_rows_get_an_error_and_the_batch_goes_on(tmp_path: Path) -> None:
     inp, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     inp.write_text(
-        json.dumps({"text": "They picked someone cheaper."}) + "\n"
+        json.dumps({"text": "They picked someone cheaper."})
+        + "\n"
         + '{"text": "broken line\n'
-        + json.dumps({"text": ""}) + "\n"
-        + json.dumps({"text": 42}) + "\n"
-        + json.dumps([1, 2]) + "\n"
-        + json.dumps({"text": "My nerves got the better of me."}) + "\n",
+        + json.dumps({"text": ""})
+        + "\n"
+        + json.dumps({"text": 42})
+        + "\n"
+        + json.dumps([1, 2])
+        + "\n"
+        + json.dumps({"text": "My nerves got the better of me."})
+        + "\n",
         encoding="utf-8",
     )
     summary = run_batch(inp, out)
@@ -114,7 +126,8 @@ def test_bad_rows_get_an_error_and_the_batch_goes_on(tmp_path: Path) -> None:
 def test_csv_with_a_ragged_line_and_bad_bytes(tmp_path: Path) -> None:
     inp, out = tmp_path / "in.csv", tmp_path / "out.csv"
     inp.write_bytes(
-        b"id,text\n1,They went with an internal candidate.\n2,too,many,fields\n3,caf\xe9 job: never heard back\n4,The role was put on hold after budget cuts.\n"
+        b"id,text\n1,They went with an internal candidate.\n2,too,many,fields\n"
+        b"3,caf\xe9 job: never heard back\n4,The role was put on hold after budget cuts.\n"
     )
     summary = run_batch(inp, out)
     rows = read_output(out)
@@ -165,3 +178,12 @@ def test_summary_counts_rows_per_theme(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "3 rows" in result.stderr and "rows with errors: 0" in result.stderr
     assert "internal_candidate 1" in result.stderr
+
+
+def test_quiet_prints_nothing_and_failed_rows_are_named_by_id(tmp_path: Path) -> None:
+    inp = tmp_path / "in.csv"
+    pd.DataFrame([{"app": "A-1", "text": ""}, {"app": "A-2", "text": "They froze the role."}]).to_csv(inp, index=False)
+    quiet = runner.invoke(app, ["batch", str(inp), "-o", str(tmp_path / "q.csv"), "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    loud = runner.invoke(app, ["batch", str(inp), "-o", str(tmp_path / "l.csv"), "--id-column", "app"])
+    assert "rows with errors: 1 (app A-1)" in loud.stderr

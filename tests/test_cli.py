@@ -52,7 +52,10 @@ def test_golden_cases_cover_every_theme() -> None:
 
 
 def test_json_schema_of_the_contract() -> None:
-    text = "They said I came across as nervous and didn't know much about the company. Also they went with someone internal."
+    text = (
+        "They said I came across as nervous and didn't know much about the company. "
+        "Also they went with someone internal."
+    )
     out = run_json(text)
     assert set(out) >= {"themes", "strengths", "actions", "model"}
     assert set(out["model"]) >= {"name", "version"}
@@ -109,9 +112,7 @@ def test_themes_command_lists_every_theme() -> None:
 
 
 def cli(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "analyzer", *args], input=input, capture_output=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "analyzer", *args], input=input, capture_output=True, timeout=120)
 
 
 @pytest.mark.parametrize(

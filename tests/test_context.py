@@ -45,7 +45,9 @@ def test_affirmed_statement_stays_affirmed(blank_nlp: Language) -> None:
 def test_source_employer_for_reported_speech_and_emails(blank_nlp: Language) -> None:
     doc = blank_nlp("I thought it went well. The recruiter said they felt I lacked depth in SQL.")
     assert [c.source for c in doc._.contexts] == ["candidate", "employer"]
-    email = blank_nlp("Dear Alex,\nThank you for your application. Unfortunately we will not be progressing it.\n\nBest,\nSam")
+    email = blank_nlp(
+        "Dear Alex,\nThank you for your application. Unfortunately we will not be progressing it.\n\nBest,\nSam"
+    )
     sources = [c.source for c, s in zip(email._.contexts, email.sents, strict=True) if "progressing" in s.text]
     assert sources == ["employer"]
 

@@ -79,9 +79,9 @@ def test_broken_advice_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_lemma_table_is_in_sync_with_patterns_and_corpus() -> None:
-    from analyzer.build_lemmas import build
-
     import json
+
+    from analyzer.build_lemmas import build
 
     committed = json.loads((RESOURCES / "lemmas.json").read_text("utf-8"))
     assert build(Path(__file__).resolve().parents[1] / "data" / "raw") == committed, (

@@ -25,7 +25,10 @@ def test_email_greeting_body_and_signature_are_separate() -> None:
 
 
 def test_bullets_and_numbered_lists_split_per_item() -> None:
-    text = "Post-mortem:\n- blanked on the first question\n- no questions prepared\n1. salary too high\n2) they want a visa-free hire"
+    text = (
+        "Post-mortem:\n- blanked on the first question\n- no questions prepared\n"
+        "1. salary too high\n2) they want a visa-free hire"
+    )
     assert sents(text) == [
         "Post-mortem:",
         "- blanked on the first question",
@@ -60,5 +63,5 @@ def test_long_unpunctuated_dictation_is_cut_at_clause_words() -> None:
 
 
 def test_quoted_speech_keeps_its_closing_quote() -> None:
-    parts = sents("She said \"you seemed nervous.\" Then she thanked me.")
-    assert parts == ["She said \"you seemed nervous.\"", "Then she thanked me."]
+    parts = sents('She said "you seemed nervous." Then she thanked me.')
+    assert parts == ['She said "you seemed nervous."', "Then she thanked me."]

@@ -51,7 +51,12 @@ def test_tiny_history_is_too_early_to_call(tmp_path: Path) -> None:
     small = tmp_path / "small.csv"
     pd.DataFrame(
         [
-            {"date": "2026-01-05", "stage": "interview", "outcome": "rejected", "notes": "My mind went blank."},
+            {
+                "date": "2026-01-05",
+                "stage": "interview",
+                "outcome": "rejected",
+                "notes": "My mind went blank.",
+            },
             {"date": "2026-01-09", "stage": "interview", "outcome": "rejected", "notes": "I blanked again."},
         ]
     ).to_csv(small, index=False)
@@ -63,7 +68,8 @@ def test_tiny_history_is_too_early_to_call(tmp_path: Path) -> None:
 def test_analysed_history_from_batch_is_read_without_reanalysing(tmp_path: Path) -> None:
     out = tmp_path / "analysed.csv"
     result = runner.invoke(
-        app, ["batch", str(HISTORY), "-o", str(out), "--text-column", "notes", "--text-column", "feedback", "-q"]
+        app,
+        ["batch", str(HISTORY), "-o", str(out), "--text-column", "notes", "--text-column", "feedback", "-q"],
     )
     assert result.exit_code == 0, result.output
     raw = summarize(load_history(HISTORY))

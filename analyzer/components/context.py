@@ -112,13 +112,9 @@ class FeedbackContext:
     # -- helpers -------------------------------------------------------------------------
     def _ends_clause(self, doc: Sequence[Token], i: int) -> bool:
         tok = doc[i]
-        if tok.lower_ in self.terminators or tok.is_space and "\n" in tok.text:
+        if tok.lower_ in self.terminators or (tok.is_space and "\n" in tok.text):
             return True
-        return (
-            tok.lower_ in self.joiners
-            and i + 1 < len(doc)
-            and doc[i + 1].lower_ in self.subjects
-        )
+        return tok.lower_ in self.joiners and i + 1 < len(doc) and doc[i + 1].lower_ in self.subjects
 
     def _forward(self, doc: Sequence[Token], start: int, sent_end: int, window: int) -> range:
         end = start
@@ -138,9 +134,7 @@ class FeedbackContext:
         while end > 0 and (doc[end - 1].is_punct or doc[end - 1].is_space):
             end -= 1
         start = end
-        while start > 0 and not (
-            self._ends_clause(doc, start - 1) or doc[start - 1].text in {".", "!"}
-        ):
+        while start > 0 and not (self._ends_clause(doc, start - 1) or doc[start - 1].text in {".", "!"}):
             start -= 1
         return range(start, end)
 
@@ -158,7 +152,7 @@ class FeedbackContext:
         by_kind: dict[str, list[tuple[int, int]]] = {}
         for key, start, end in self.matcher(doc):
             by_kind.setdefault(key, []).append((start, end))
-        pseudo = set()
+        pseudo: set[int] = set()
         for kind in ("negation.pseudo", "hypothetical.pseudo"):
             for start, end in by_kind.get(kind, []):
                 pseudo.update(range(start, end))

@@ -85,15 +85,13 @@ class ThemeCues:
             for k, pattern in enumerate(patterns, start):
                 self.matcher.add(f"{label}::{k}", [pattern], f"[{label}]")
             self.cue_table.setdefault(label, []).extend(patterns)
-        self._keys = {
-            f"{label}::{k}": (label, p) for label, ps in self.cue_table.items() for k, p in enumerate(ps)
-        }
+        self._keys = {f"{label}::{k}": (label, p) for label, ps in self.cue_table.items() for k, p in enumerate(ps)}
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[CueMatch] = []
         taken: dict[str, set[int]] = {}
         matches = self.matcher(doc)
-        for key, start, end in sorted(matches, key=lambda m: (m[2] - m[1]), reverse=True):
+        for key, start, end in sorted(matches, key=lambda m: m[2] - m[1], reverse=True):
             label, pattern = self._keys[key]
             used = taken.setdefault(label, set())
             if used.intersection(range(start, end)):
@@ -105,7 +103,7 @@ class ThemeCues:
 
     # The patterns are data: they save and load with the pipeline.
     def to_bytes(self, *, exclude: tuple[str, ...] = ()) -> bytes:
-        return srsly.json_dumps(self.cue_table).encode("utf-8")
+        return str(srsly.json_dumps(self.cue_table)).encode("utf-8")
 
     def from_bytes(self, data: bytes, *, exclude: tuple[str, ...] = ()) -> ThemeCues:
         self.matcher = PatternMatcher(self.vocab, self.lemmatize)

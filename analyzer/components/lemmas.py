@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import srsly
 import numpy as np
+import srsly
 from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 from spacy.util import ensure_path
+from spacy.vocab import Vocab
 
 from analyzer.errors import ConfigError
 
@@ -26,9 +26,7 @@ def load_lemma_table(path: Path) -> dict[str, str]:
         table = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ConfigError(f"cannot read lemma table {path}: {exc}") from exc
-    if not isinstance(table, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in table.items()
-    ):
+    if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in table.items()):
         raise ConfigError(f"{path}: the lemma table must map strings to strings")
     return table
 
@@ -56,7 +54,7 @@ class LemmaTable:
                 low = strings[h]
                 lemma = by_hash[h] = strings.add(self.table.get(low, low))
             lemmas[i] = lemma
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> None:

@@ -8,6 +8,7 @@ speech inside one sentence where a quote closes after its final stop.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -20,7 +21,18 @@ _FINAL = re.compile(r"^[.!?…]+$")
 _BULLET = re.compile(r"^([-*•·–—>]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\)|#+)$")
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 # Words that start a new clause in long unpunctuated dictation.
-_DICTATION_BREAKS = {"but", "then", "so", "also", "anyway", "plus", "apparently", "honestly", "basically", "turns"}
+_DICTATION_BREAKS = {
+    "but",
+    "then",
+    "so",
+    "also",
+    "anyway",
+    "plus",
+    "apparently",
+    "honestly",
+    "basically",
+    "turns",
+}
 
 
 def token_list(doc: Doc) -> list[Token]:
@@ -29,7 +41,7 @@ def token_list(doc: Doc) -> list[Token]:
     toks = doc.user_data.get("analyzer.tokens")
     if toks is None or len(toks) != len(doc):
         toks = doc.user_data["analyzer.tokens"] = list(doc)
-    return toks  # type: ignore[no-any-return]
+    return list(toks)
 
 
 def sentence_spans(doc: Doc) -> list[Span]:
@@ -38,7 +50,7 @@ def sentence_spans(doc: Doc) -> list[Span]:
     if starts is None:
         return list(doc.sents)
     bounds = [*starts, len(doc)]
-    return [doc[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [doc[a:b] for a, b in itertools.pairwise(bounds) if b > a]
 
 
 @Language.factory(
@@ -91,7 +103,7 @@ class FeedbackSegmenter:
         self._split_dictation(toks, starts)
         # one array write instead of a Python setter call per token
         values = np.array([1 if s else -1 for s in starts], dtype=np.int64).astype(np.uint64).reshape(-1, 1)
-        doc.from_array([SENT_START], values)
+        doc.from_array([SENT_START], values)  # type: ignore[arg-type]
         doc.user_data["analyzer.sent_starts"] = [i for i, s in enumerate(starts) if s]
         return doc
 
@@ -115,7 +127,7 @@ class FeedbackSegmenter:
         if space.count("\n") >= 2:
             return True  # a blank line: always a new paragraph
         first = doc[nxt]
-        if _BULLET.match(first.text) or first.like_num and nxt + 1 < len(doc) and doc[nxt + 1].text in {".", ")"}:
+        if _BULLET.match(first.text) or (first.like_num and nxt + 1 < len(doc) and doc[nxt + 1].text in {".", ")"}):
             return True
         last = prev if prev is not None else i - 1
         while last >= 0 and doc[last].is_space:
@@ -137,17 +149,12 @@ class FeedbackSegmenter:
     def _split_dictation(self, doc: Sequence[Token], starts: list[bool]) -> None:
         """Break very long unpunctuated sentences before clause words such as "but" or "then"."""
         bounds = [i for i, s in enumerate(starts) if s] + [len(doc)]
-        for a, b in zip(bounds, bounds[1:], strict=False):
+        for a, b in itertools.pairwise(bounds):
             if b - a <= self.dictation_max_tokens:
                 continue
             last_break = a
             for k in range(a + 1, b):
                 tok = doc[k]
-                if (
-                    tok.lower_ in _DICTATION_BREAKS
-                    and k - last_break >= 6
-                    and b - k >= 4
-                    and not doc[k - 1].is_punct
-                ):
+                if tok.lower_ in _DICTATION_BREAKS and k - last_break >= 6 and b - k >= 4 and not doc[k - 1].is_punct:
                     starts[k] = True
                     last_break = k
