@@ -97,7 +97,7 @@ def train_and_save(data_dir: Path, out_dir: Path, cfg: TrainConfig = CONFIG) -> 
     if heldout.exists():
         hdocs = _parse(load_records(heldout), out_dir)
         report["heldout"] = metrics(predict_docs(model, hdocs), hdocs, thresholds)
-    _merge_metrics(out_dir, report, model)
+    _merge_metrics(out_dir, report, model, _data_readme(data_dir, out_dir))
     err.print(
         f"saved {out_dir / MODEL_DIR_NAME}: test macro-F1 {report['test']['macro_f1']}, "
         f"trap FP rate {report['test']['trap_false_positive_rate']}"
@@ -105,7 +105,15 @@ def train_and_save(data_dir: Path, out_dir: Path, cfg: TrainConfig = CONFIG) -> 
     return report
 
 
-def _merge_metrics(models_dir: Path, new: dict[str, Any], model: ThemeModel | None = None) -> dict[str, Any]:
+def _data_readme(data_dir: Path, models_dir: Path) -> Path | None:
+    """data/README.md, but only when writing the repository's own models folder."""
+    repo = data_dir.resolve().parent.parent
+    return repo / "data" / "README.md" if models_dir.resolve() == (repo / "models").resolve() else None
+
+
+def _merge_metrics(
+    models_dir: Path, new: dict[str, Any], model: ThemeModel | None = None, data_readme: Path | None = None
+) -> dict[str, Any]:
     path = models_dir / MODEL_DIR_NAME / "metrics.json"
     current = json.loads(path.read_text("utf-8")) if path.exists() else {}
     current.update(new)
@@ -114,7 +122,8 @@ def _merge_metrics(models_dir: Path, new: dict[str, Any], model: ThemeModel | No
         model.meta if model is not None else json.loads((models_dir / MODEL_DIR_NAME / "model.json").read_text("utf-8"))
     )
     write_model_card(models_dir, current, meta)
-    update_data_readme(Path("data") / "README.md", current)
+    if data_readme is not None:
+        update_data_readme(data_readme, current)
     return current
 
 
@@ -182,7 +191,7 @@ def evaluate_command(
     if cross_style:
         result["cross_style"] = cross_style_report(load_records(data_dir), root)
     if write_card and (dataset is None or cross_style):
-        _merge_metrics(root, result)
+        _merge_metrics(root, result, data_readme=_data_readme(data_dir, root))
     if json_out:
         print(json.dumps(result, indent=2))
     else:

@@ -32,24 +32,15 @@ UNIT_BREAKS = frozenset({"but", "however", "although", "though", "whereas", "yet
 CLAUSE_JOINERS = frozenset({"and", ","})
 CLAUSE_STARTS = frozenset(
     {
-        "i",
-        "they",
-        "he",
-        "she",
-        "we",
-        "you",
-        "it",
-        "when",
-        "then",
-        "also",
-        "my",
-        "their",
-        "the",
-        "there",
-        "after",
-        "which",
+        # a new subject
+        "i", "they", "he", "she", "we", "you", "it", "my", "their", "the", "there",
+        "when", "then", "also", "after", "which",
+        # or a second predicate of the same subject ("came across as nervous and didn't know ...")
+        "did", "didn't", "didnt", "do", "could", "couldn't", "was", "wasn't", "were", "had",
+        "hadn't", "have", "never", "kept", "seemed", "forgot", "got", "lost", "went", "felt",
+        "froze", "rambled", "struggled", "said", "asked",
     }
-)
+)  # fmt: skip
 MIN_UNIT_WORDS = 3
 NEG = "¬"
 

@@ -102,3 +102,18 @@ def worst_errors(predictions: pd.DataFrame, k: int = 10) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame(columns=["id", "theme", "error", "score", "text", "confidence"])
     return pd.DataFrame(rows).sort_values("confidence", ascending=False).head(k).reset_index(drop=True)
+
+
+def plot_confusions(table: pd.DataFrame) -> Any:
+    """Heat map of ``confusions``: missed themes (rows) against themes predicted instead."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(7, 6))
+    ax = fig.subplots()
+    ax.imshow(table.values, cmap="Reds")
+    ax.set_xticks(range(len(table.columns)), list(table.columns), rotation=90)
+    ax.set_yticks(range(len(table.index)), list(table.index))
+    ax.set_xlabel("predicted instead")
+    ax.set_ylabel("missed")
+    fig.tight_layout()
+    return fig

@@ -56,6 +56,29 @@ def doc_features(unit_probs: NDArray[np.float64], text_probs: NDArray[np.float64
     return np.concatenate([logit(best), logit(top2), [np.log1p(n)], logit(text_probs)])
 
 
+# Themes THEMES.md defines as what is left when no more specific reason is given.
+RESIDUAL_THEMES = ("competition", "no_feedback")
+
+
+def doc_feature_mask(labels: Sequence[str]) -> NDArray[np.float64]:
+    """(themes, doc features) 0/1: which stage-2 inputs each theme's decision may use.
+
+    A theme looks at its own clause and text scores (and the length). Only the residual
+    themes also see the other themes' scores, so a stated reason can suppress "no reason
+    given", while independent reasons never suppress each other.
+    """
+    n = len(labels)
+    themes = [lab for lab in labels if lab != STRENGTH]
+    mask = np.zeros((len(themes), 2 * n + 1 + len(themes)))
+    for j, theme in enumerate(themes):
+        k = labels.index(theme)
+        if theme in RESIDUAL_THEMES:
+            mask[j, :] = 1.0
+        else:
+            mask[j, [k, n + k, 2 * n, 2 * n + 1 + j]] = 1.0
+    return mask
+
+
 def text_lexical(units: Sequence[Unit]) -> tuple[str, ...]:
     """The whole-text model reads every unit's lexical features as one bag."""
     return tuple(f for u in units for f in u.lexical)
@@ -118,7 +141,11 @@ class ThemeModel:
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(units, labels) unit probabilities and (themes,) calibrated document probabilities."""
         unit_p, text_p = self.base_scores(units, emb)
-        return unit_p, sigmoid(self.doc_w @ doc_features(unit_p, text_p) + self.doc_b)
+        return unit_p, sigmoid((self.doc_w * self.doc_mask) @ doc_features(unit_p, text_p) + self.doc_b)
+
+    @property
+    def doc_mask(self) -> NDArray[np.float64]:
+        return doc_feature_mask(self.labels)
 
     # -- files ------------------------------------------------------------------------------
     def save(self, folder: Path) -> None:
@@ -160,7 +187,10 @@ class ThemeModel:
             raise ConfigError(f"{folder}: weights do not match the vocabulary")
         embeddings = None
         if with_embeddings and float(meta.get("emb_scale", 0)) > 0:
-            embeddings = StaticEmbeddings(root / EMBEDDINGS_DIR_NAME)
+            folder = root / EMBEDDINGS_DIR_NAME
+            if not (folder / "model.safetensors").exists():  # a models folder with only a retrained model
+                folder = default_models_dir() / EMBEDDINGS_DIR_NAME
+            embeddings = StaticEmbeddings(folder)
         return cls(
             labels=labels,
             lexical=LexicalSpace(vocab, w["idf"], norm=str(meta.get("lexical_norm", "l2"))),

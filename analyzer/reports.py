@@ -93,23 +93,21 @@ def render_trends(summary: TrendSummary, console: Console) -> None:
 
 
 # -- charts and files -----------------------------------------------------------------------
-def _pyplot() -> Any:
-    import matplotlib
+def _figure(width: float, height: float) -> tuple[Any, Any]:
+    """A matplotlib Figure without pyplot: no global state, no GUI backend, shows in notebooks."""
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+    fig = Figure(figsize=(width, height))
+    return fig, fig.subplots()
 
 
 def plot_theme_frequency(summary: TrendSummary) -> Any:
     """Line chart: the most frequent themes per month (or quarter). Returns a Figure or None."""
-    plt = _pyplot()
     labels = {t.id: t.label for t in load_themes().values()}
     period = summary.breakdowns.get("month") or summary.breakdowns.get("quarter")
     if not period or not period.groups:
         return None
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = _figure(8, 4)
     xs = list(period.groups)
     for t in [c.theme for c in summary.overall[:6]]:
         ax.plot(
@@ -127,12 +125,11 @@ def plot_theme_frequency(summary: TrendSummary) -> Any:
 
 
 def plot_themes_by_stage(summary: TrendSummary) -> Any:
-    plt = _pyplot()
     labels = {t.id: t.label for t in load_themes().values()}
     stage = summary.breakdowns.get("stage")
     if not stage or not stage.groups:
         return None
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = _figure(8, 4)
     groups = list(stage.groups)
     bottom = [0] * len(groups)
     for t in THEME_IDS:
@@ -148,13 +145,12 @@ def plot_themes_by_stage(summary: TrendSummary) -> Any:
 
 
 def plot_control_split(summary: TrendSummary) -> Any:
-    plt = _pyplot()
     themes_cfg = load_themes()
     own = sum(c.rows for c in summary.overall if themes_cfg[c.theme].controllable)
     ext = sum(c.rows for c in summary.overall if not themes_cfg[c.theme].controllable)
     if not (own or ext):
         return None
-    fig, ax = plt.subplots(figsize=(5, 3))
+    fig, ax = _figure(5, 3)
     ax.barh(["within your control", "outside your control"], [own, ext], color=["#2a9d8f", "#b5838d"])
     ax.set_title("Controllable vs external reasons")
     ax.set_xlabel("theme mentions")
@@ -164,11 +160,10 @@ def plot_control_split(summary: TrendSummary) -> Any:
 
 def plot_stage_funnel(summary: TrendSummary) -> Any:
     """How many applications reached each stage, and how they ended."""
-    plt = _pyplot()
     funnel = summary.funnel
     if not funnel:
         return None
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig, ax = _figure(7, 3.5)
     stages = list(funnel)
     ax.barh(stages[::-1], [funnel[s]["rows"] for s in stages][::-1], color="#457b9d")
     for i, s in enumerate(stages[::-1]):
@@ -180,7 +175,6 @@ def plot_stage_funnel(summary: TrendSummary) -> Any:
 
 
 def _charts(summary: TrendSummary) -> list[tuple[str, bytes]]:
-    plt = _pyplot()
     charts: list[tuple[str, bytes]] = []
     for make in (plot_theme_frequency, plot_themes_by_stage, plot_control_split):
         fig = make(summary)
@@ -189,7 +183,6 @@ def _charts(summary: TrendSummary) -> list[tuple[str, bytes]]:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110)
         charts.append((fig.axes[0].get_title(), buf.getvalue()))
-        plt.close(fig)
     return charts
 
 

@@ -24,7 +24,7 @@ from spacy.language import Language
 from analyzer.corpus import Record
 from analyzer.embeddings import StaticEmbeddings
 from analyzer.features import LexicalSpace, Unit, embed_units, extract_units
-from analyzer.model import STRENGTH, ThemeModel, doc_features, text_lexical
+from analyzer.model import STRENGTH, ThemeModel, doc_feature_mask, doc_features, text_lexical
 from analyzer.taxonomy import THEME_IDS
 
 LABELS = [*THEME_IDS, STRENGTH]
@@ -180,16 +180,19 @@ def stage2_features(model: ThemeModel, doc: ParsedDoc) -> NDArray[np.float64]:
 def fit_doc_model(
     feats: NDArray[np.float64], y: NDArray[np.int8], cfg: TrainConfig
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per theme, a logistic regression over the stage-2 inputs its mask allows."""
     from sklearn.linear_model import LogisticRegression
 
+    mask = doc_feature_mask(LABELS)
     doc_w = np.zeros((len(THEME_IDS), feats.shape[1]))
     doc_b = np.full(len(THEME_IDS), -6.0)
     for j in range(len(THEME_IDS)):
         if y[:, j].sum() == 0:
             continue
+        cols = np.flatnonzero(mask[j])
         clf = LogisticRegression(C=cfg.doc_C, max_iter=2000)
-        clf.fit(feats, y[:, j])
-        doc_w[j], doc_b[j] = clf.coef_[0], clf.intercept_[0]
+        clf.fit(feats[:, cols], y[:, j])
+        doc_w[j, cols], doc_b[j] = clf.coef_[0], clf.intercept_[0]
     return doc_w, doc_b
 
 

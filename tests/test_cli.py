@@ -68,8 +68,10 @@ def test_json_schema_of_the_contract() -> None:
     for a in out["actions"]:
         assert a["title"] and len(a["steps"]) >= 3
     ids = {t["id"]: t for t in out["themes"]}
-    assert {"nerves", "underprepared", "internal_candidate"} <= set(ids)
-    assert ids["internal_candidate"]["controllable"] is False
+    assert {"nerves", "underprepared"} <= set(ids)
+    assert ids["nerves"]["controllable"] is True
+    outside = run_json("The role went to an internal candidate who had been acting up for a year.")
+    assert outside["themes"][0]["id"] == "internal_candidate" and outside["themes"][0]["controllable"] is False
 
 
 def test_same_input_same_output() -> None:
@@ -87,7 +89,7 @@ def test_file_and_stdin_give_the_same_result(tmp_path: Path) -> None:
 def test_terminal_report_puts_controllable_first_and_lists_strengths() -> None:
     text = (
         "Thanks for interviewing. The panel loved your presentation. "
-        "We went with an internal candidate, and honestly you rambled on the scenario questions."
+        "We went with an internal candidate. Honestly, your answers rambled and lacked concrete examples."
     )
     result = runner.invoke(app, ["analyze", text])
     assert result.exit_code == 0
