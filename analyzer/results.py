@@ -3,22 +3,33 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
+def _lists(value: Any) -> Any:
+    """Tuples become lists, so ``to_dict()`` equals its own JSON round trip."""
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_lists(v) for v in value]
+    return value
+
+
+class _Plain:
+    def to_dict(self) -> dict[str, Any]:
+        return dict(_lists(asdict(self)))  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class Span:
+class Span(_Plain):
     text: str
     start: int  # offsets into the analysed string: text == input[start:end]
     end: int
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end}
-
 
 @dataclass(frozen=True)
-class Evidence:
+class Evidence(_Plain):
     """The clause that drove a theme, who said it, and the words that triggered it."""
 
     text: str
@@ -28,19 +39,9 @@ class Evidence:
     score: float
     triggers: tuple[Span, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "source": self.source,
-            "score": self.score,
-            "triggers": [t.to_dict() for t in self.triggers],
-        }
-
 
 @dataclass(frozen=True)
-class ThemeResult:
+class ThemeResult(_Plain):
     id: str
     label: str
     score: float
@@ -48,47 +49,25 @@ class ThemeResult:
     control: str  # "yes" | "partly" | "no"
     evidence: tuple[Evidence, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "score": self.score,
-            "controllable": self.controllable,
-            "control": self.control,
-            "evidence": [e.to_dict() for e in self.evidence],
-        }
-
 
 @dataclass(frozen=True)
-class Strength:
+class Strength(_Plain):
     text: str
     start: int
     end: int
     source: str
     score: float
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "source": self.source,
-            "score": self.score,
-        }
-
 
 @dataclass(frozen=True)
-class FollowUp:
+class FollowUp(_Plain):
     id: str
     title: str
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "text": self.text}
-
 
 @dataclass(frozen=True)
-class Action:
+class Action(_Plain):
     theme: str
     title: str
     summary: str
@@ -96,24 +75,11 @@ class Action:
     followups: tuple[FollowUp, ...] = ()
     topic: str | None = None  # what the evidence named, used in the first step
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "theme": self.theme,
-            "title": self.title,
-            "summary": self.summary,
-            "steps": list(self.steps),
-            "followups": [f.to_dict() for f in self.followups],
-            "topic": self.topic,
-        }
-
 
 @dataclass(frozen=True)
-class ModelInfo:
+class ModelInfo(_Plain):
     name: str
     version: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "version": self.version}
 
 
 @dataclass(frozen=True)
@@ -130,6 +96,7 @@ class AnalysisResult:
         return [t.id for t in self.themes]
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON object of CONTRACT.md (the input text and all-theme scores stay out)."""
         return {
             "themes": [t.to_dict() for t in self.themes],
             "strengths": [s.to_dict() for s in self.strengths],
