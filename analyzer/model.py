@@ -32,7 +32,10 @@ EMBEDDINGS_DIR_NAME = "embeddings"
 
 
 def default_models_dir() -> Path:
-    """``models/`` of a checkout, or the copy a non-editable install ships as ``analyzer.models``."""
+    """``models/`` of a source checkout, else the copy an install ships as ``analyzer.models``."""
+    checkout = Path(__file__).resolve().parent.parent / "models"
+    if (checkout / MODEL_DIR_NAME / "model.json").exists():
+        return checkout
     return Path(str(resources.files("analyzer.models")))
 
 

@@ -154,3 +154,18 @@ def test_console_script_help_and_module_entry_point() -> None:
     assert proc.returncode == 0
     for command in ("analyze", "batch", "trends", "train", "evaluate", "themes"):
         assert command in proc.stdout.decode()
+
+
+def test_installed_console_script_finds_its_model_outside_the_checkout(tmp_path: Path) -> None:
+    import shutil
+
+    exe = shutil.which("interview-analyzer")
+    assert exe, "the console script is installed"
+    proc = subprocess.run(
+        [exe, "analyze", "--json", "They went with an internal candidate."],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout)["themes"][0]["id"] == "internal_candidate"
