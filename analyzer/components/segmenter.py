@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 _FINAL = re.compile(r"^[.!?…]+$")
+_FINAL_CHARS = frozenset(".!?…")
 _BULLET = re.compile(r"^([-*•·–—>]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\)|#+)$")
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 # Words that start a new clause in long unpunctuated dictation.
@@ -79,8 +80,10 @@ class FeedbackSegmenter:
         starts[0] = True
         line_words = 0  # words on the current line so far
         prev_line_words = 0
+        texts = [t.text for t in toks]
         for i, tok in enumerate(toks):
-            if tok.is_space and "\n" in tok.text:
+            text = texts[i]
+            if "\n" in text and tok.is_space:
                 prev_line_words, line_words = line_words, 0
                 nxt = self._next_content(toks, i)
                 if nxt is not None and self._newline_breaks(toks, i, nxt, prev_line_words):
@@ -94,9 +97,10 @@ class FeedbackSegmenter:
                 nxt = i + 1 if i + 1 < n else None
                 if nxt is not None and self._newline_breaks(toks, i + 1, nxt, prev_line_words, prev=i):
                     starts[nxt] = True
-            if _FINAL.match(tok.text) and not self._list_marker(toks, i, starts):
+            # cheap first-character test before the regex: most tokens are words
+            if text[0] in _FINAL_CHARS and _FINAL.match(text) and not self._list_marker(toks, i, starts):
                 j = i + 1
-                while j < n and (toks[j].text in _CLOSERS or _FINAL.match(toks[j].text)):
+                while j < n and (texts[j] in _CLOSERS or _FINAL.match(texts[j])):
                     j += 1
                 if j < n and not toks[j].is_space:
                     starts[j] = True
