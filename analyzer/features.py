@@ -55,7 +55,6 @@ class Unit:
     source: str
     lexical: tuple[str, ...]
     affirmed_words: tuple[str, ...]
-    negated_words: tuple[str, ...]
     cues: tuple[CueMatch, ...]
 
 
@@ -103,7 +102,6 @@ def extract_units(parsed: Doc) -> list[Unit]:
             grams: list[str] = []
             seq: list[str | None] = []
             affirmed: list[str] = []
-            negated: list[str] = []
             for t in content:
                 st = status[t.i]
                 if t.is_punct:
@@ -114,7 +112,6 @@ def extract_units(parsed: Doc) -> list[Unit]:
                 lemma = "<num>" if t.like_num else t.lemma_
                 if st == NEGATED:
                     seq.append(NEG + lemma)
-                    negated.append(t.lower_)
                 else:
                     seq.append(lemma)
                     affirmed.append(t.lower_)
@@ -135,7 +132,6 @@ def extract_units(parsed: Doc) -> list[Unit]:
                     source=ctx.source,
                     lexical=tuple(grams),
                     affirmed_words=tuple(affirmed),
-                    negated_words=tuple(negated),
                     cues=unit_cues,
                 )
             )
