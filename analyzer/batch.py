@@ -20,8 +20,8 @@ from typing import Any, Protocol
 
 from analyzer.errors import InputError
 from analyzer.taxonomy import THEME_IDS
+from analyzer.textio import decode_text
 
-INPUT_SUFFIXES = (".csv", ".jsonl", ".parquet")
 OUTPUT_SUFFIXES = (".csv", ".jsonl", ".parquet")
 NOTE_SUFFIXES = (".txt", ".md")
 SCORE_COLUMNS = [f"score_{t}" for t in THEME_IDS]
@@ -58,16 +58,7 @@ class BatchSummary:
 
 
 # -- readers --------------------------------------------------------------------------------
-def _decode(data: bytes, where: str) -> str:
-    if b"\x00" in data:
-        raise InputError(f"{where} looks binary (NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where} is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from exc
-
-
-def _check_utf8_head(path: Path) -> None:
+def _refuse_binary(path: Path) -> None:
     with path.open("rb") as fh:
         head = fh.read(65536)
     if b"\x00" in head:
@@ -75,7 +66,7 @@ def _check_utf8_head(path: Path) -> None:
 
 
 def read_csv(path: Path, chunk_size: int) -> tuple[list[str], Iterator[list[Row]]]:
-    _check_utf8_head(path)
+    _refuse_binary(path)
 
     def open_reader() -> tuple[Any, Any]:
         fh = path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="")
@@ -141,7 +132,7 @@ def _clean(v: Any) -> Any:
 
 def read_jsonl(path: Path, chunk_size: int) -> tuple[list[str], Iterator[list[Row]]]:
     """Columns are the keys of the first valid object, then any new keys in order of appearance."""
-    _check_utf8_head(path)
+    _refuse_binary(path)
     header: list[str] = []
     with path.open("rb") as fh:
         for raw in fh:
@@ -208,7 +199,7 @@ def read_folder(path: Path, chunk_size: int) -> tuple[list[str], Iterator[list[R
         chunk: list[Row] = []
         for f in files:
             try:
-                chunk.append(Row({"id": f.name, "text": _decode(f.read_bytes(), f.name)}))
+                chunk.append(Row({"id": f.name, "text": decode_text(f.read_bytes(), f.name)}))
             except (InputError, OSError) as exc:
                 chunk.append(Row({"id": f.name, "text": ""}, str(exc)))
             if len(chunk) >= chunk_size:
@@ -346,7 +337,7 @@ def _text_of(row: Row, column: str) -> tuple[str | None, str | None]:
         return None, f"empty {column!r}"
     if isinstance(value, bytes):
         try:
-            value = _decode(value, f"column {column!r}")
+            value = decode_text(value, f"column {column!r}")
         except InputError as exc:
             return None, str(exc)
     if not isinstance(value, str):

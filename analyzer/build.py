@@ -55,14 +55,15 @@ def data_digest(records: Sequence[Record]) -> str:
     return h.hexdigest()
 
 
-def _parse(records: Sequence[Record], models_dir: Path) -> list[ParsedDoc]:
+def _parse(records: Sequence[Record], embeddings: StaticEmbeddings | None) -> list[ParsedDoc]:
     with err.status(f"parsing {len(records)} texts"):
-        return parse_records(records, build_pipeline(), _embeddings_for(models_dir))
+        return parse_records(records, build_pipeline(), embeddings)
 
 
 def train_and_save(data_dir: Path, out_dir: Path, cfg: TrainConfig = CONFIG) -> dict[str, Any]:
     records = load_records(data_dir)
-    docs = _parse(records, out_dir)
+    embeddings = _embeddings_for(out_dir)
+    docs = _parse(records, embeddings)
     train = [d for d in docs if d.record.split == "train"]
     dev = [d for d in docs if d.record.split == "dev"]
     test = [d for d in docs if d.record.split == "test"]
@@ -95,7 +96,7 @@ def train_and_save(data_dir: Path, out_dir: Path, cfg: TrainConfig = CONFIG) -> 
     report["test"] = metrics(predict_docs(model, test), test, thresholds)
     heldout = data_dir.parent / "heldout"
     if heldout.exists():
-        hdocs = _parse(load_records(heldout), out_dir)
+        hdocs = _parse(load_records(heldout), embeddings)
         report["heldout"] = metrics(predict_docs(model, hdocs), hdocs, thresholds)
     _merge_metrics(out_dir, report, model, _data_readme(data_dir, out_dir))
     err.print(
@@ -184,9 +185,7 @@ def evaluate_command(
     else:
         records = load_records(dataset)
         name = dataset.stem
-    docs = _parse(records, root)
-    if model.embeddings is None:
-        docs = [replace(d, emb=np.zeros((len(d.units), 0), np.float32)) for d in docs]
+    docs = _parse(records, model.embeddings)
     result = {name: metrics(predict_docs(model, docs), docs, model.thresholds)}
     if cross_style:
         result["cross_style"] = cross_style_report(load_records(data_dir), root)
@@ -230,7 +229,7 @@ def _fit_and_score(train: list[ParsedDoc], test: list[ParsedDoc], cfg: TrainConf
 def cross_style_report(records: Sequence[Record], models_dir: Path) -> dict[str, Any]:
     """Leave-one-voice-out and leave-one-author-out, semantic vs lexical-only; never the test split."""
     pool = [r for r in records if r.split != "test"]
-    docs = _parse(pool, models_dir)
+    docs = _parse(pool, _embeddings_for(models_dir))
     variants = {"semantic": CONFIG, "lexical_only": replace(CONFIG, use_embeddings=False)}
     out: dict[str, Any] = {"voice": {}, "author": {}}
     with err.status("cross-style evaluation") as status:

@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from analyzer.errors import AnalyzerError, InputError
+from analyzer.textio import decode_text
 
 app = typer.Typer(
     name="interview-analyzer",
@@ -50,7 +51,7 @@ def read_text_input(text: str | None, file: Path | None) -> str:
             data = file.read_bytes()
         except OSError as exc:
             raise InputError(f"cannot read {file}: {exc.strerror}") from exc
-        return decode_bytes(data, str(file))
+        return decode_text(data, str(file))
     if sys.stdin is None or sys.stdin.isatty():
         if sys.stdin is not None:
             typer.echo("Paste the feedback or your notes, then press Ctrl-D (Ctrl-Z Enter on Windows):", err=True)
@@ -59,19 +60,7 @@ def read_text_input(text: str | None, file: Path | None) -> str:
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise InputError(f"standard input is too large (limit {MAX_FILE_BYTES:,} bytes)")
-    return decode_bytes(data, "standard input")
-
-
-def decode_bytes(data: bytes, where: str) -> str:
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{where} looks binary (it contains NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{where} is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-            "save it as UTF-8 and try again"
-        ) from exc
+    return decode_text(data, "standard input")
 
 
 @app.command()

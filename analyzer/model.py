@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -146,7 +147,7 @@ class ThemeModel:
         unit_p, text_p = self.base_scores(units, emb)
         return unit_p, sigmoid((self.doc_w * self.doc_mask) @ doc_features(unit_p, text_p) + self.doc_b)
 
-    @property
+    @cached_property
     def doc_mask(self) -> NDArray[np.float64]:
         return doc_feature_mask(self.labels)
 

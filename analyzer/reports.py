@@ -6,7 +6,7 @@ import base64
 import html
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -14,7 +14,9 @@ from rich.text import Text
 
 from analyzer.errors import InputError
 from analyzer.taxonomy import THEME_IDS, load_themes
-from analyzer.trends import TrendSummary
+
+if TYPE_CHECKING:  # trends needs pandas; `themes` should not pay for it
+    from analyzer.trends import TrendSummary
 
 
 def render_themes(console: Console) -> None:

@@ -31,7 +31,6 @@ from analyzer.patterns import PatternMatcher, compile_pattern
 
 AFFIRMED, NEGATED, HYPOTHETICAL, DISMISSED = 0, 1, 2, 3
 STATUS_NAMES = ("affirmed", "negated", "hypothetical", "dismissed")
-_QUOTES = {'"', "“", "”", "'", "‘", "’"}
 
 _RULE_LISTS = {
     "negation": ("pre", "pseudo"),
@@ -53,9 +52,6 @@ class SentenceContext:
 
     def token_status(self, i: int) -> int:
         return self.status[i - self.start]
-
-    def in_play(self, i: int) -> bool:
-        return self.status[i - self.start] in (AFFIRMED, NEGATED)
 
 
 for _ext in ("contexts", "token_status"):
