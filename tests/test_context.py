@@ -63,3 +63,13 @@ def test_cue_patterns_save_and_load_with_the_pipeline(blank_nlp: Language, tmp_p
     restored = type(cues)(blank_nlp, {}).from_disk(tmp_path / "cues")
     assert restored.cue_table == cues.cue_table
     assert type(cues)(blank_nlp, {}).from_bytes(cues.to_bytes()).cue_table == cues.cue_table
+
+
+def test_reported_speech_carries_over_a_dictation_cut(blank_nlp: Language) -> None:
+    text = (
+        "she said they liked me and that the shift manager was happy with the trial day on saturday "
+        "but i have no forklift licence and they need someone who can cover nights from day one"
+    )
+    doc = blank_nlp(text)
+    assert len(doc._.contexts) == 2  # the long run-on sentence is cut before "but"
+    assert [c.source for c in doc._.contexts] == ["employer", "employer"]

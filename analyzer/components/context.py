@@ -31,6 +31,8 @@ from analyzer.patterns import PatternMatcher, compile_pattern
 
 AFFIRMED, NEGATED, HYPOTHETICAL, DISMISSED = 0, 1, 2, 3
 STATUS_NAMES = ("affirmed", "negated", "hypothetical", "dismissed")
+# Lower-case words that open a sentence only because a long run-on sentence was cut there.
+CONTINUATIONS = frozenset({"but", "and", "so", "then", "also", "plus", "because"})
 
 _RULE_LISTS = {
     "negation": ("pre", "pseudo"),
@@ -260,6 +262,10 @@ class FeedbackContext:
             )
             if s_idx in candidate_marked and s_idx not in reporting and not employer_doc:
                 employer = False
+            # a clause cut off from a reported sentence ("she said they liked me | but i have
+            # no licence") is still what was reported: it continues the previous speaker
+            if s_idx and out[-1] == "employer" and sent_toks[0].lower_ in CONTINUATIONS:
+                employer = True
             out.append("employer" if employer else "candidate")
             # a header such as "Feedback:" or "Panel comments:" makes its paragraph the employer's
             if text.endswith(":") and any(
