@@ -435,6 +435,7 @@ def run_batch(
 
 
 _WORKER_ANALYZER: Any = None
+WORKER_PIECE = 200  # rows per task handed to a worker process
 
 
 def _worker_chunk(chunk: list[Row], text_columns: Sequence[str], id_column: str | None) -> list[dict[str, Any]]:
@@ -449,7 +450,7 @@ def _analysed_chunks(
     workers: int,
 ) -> Iterator[list[dict[str, Any]]]:
     """Analysed chunks in input order; with workers > 1, forked processes share the loaded
-    model and at most two chunks per worker are in flight, so memory stays flat."""
+    model and at most two chunks are in flight, so memory stays flat."""
     import multiprocessing as mp
 
     if workers <= 1 or "fork" not in mp.get_all_start_methods():
@@ -461,13 +462,15 @@ def _analysed_chunks(
     from collections import deque
 
     with mp.get_context("fork").Pool(workers) as pool:
-        pending: deque[Any] = deque()
+        # Each chunk goes out in small pieces, so both workers stay busy up to the last row.
+        pending: deque[list[Any]] = deque()
         for chunk in chunks:
-            pending.append(pool.apply_async(_worker_chunk, (chunk, text_columns, id_column)))
-            if len(pending) >= 2 * workers:
-                yield pending.popleft().get()
+            pieces = [chunk[i : i + WORKER_PIECE] for i in range(0, len(chunk), WORKER_PIECE)]
+            pending.append([pool.apply_async(_worker_chunk, (p, text_columns, id_column)) for p in pieces])
+            if len(pending) >= 2:
+                yield [row for piece in pending.popleft() for row in piece.get()]
         while pending:
-            yield pending.popleft().get()
+            yield [row for piece in pending.popleft() for row in piece.get()]
 
 
 def _analyse_chunk(
@@ -482,7 +485,7 @@ def _analyse_chunk(
                 o["error"] = problem
             texts.append(text if text is not None else None)
         wanted = [i for i, t in enumerate(texts) if t is not None]
-        results = analyzer.analyze_each([texts[i] for i in wanted])
+        results = analyzer.analyze_each([texts[i] for i in wanted], detail=False)
         for i, res in zip(wanted, results, strict=True):
             o = out[i]
             if not hasattr(res, "themes"):

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
+from analyzer.arrays import grouped_sums
 from analyzer.errors import ConfigError
 
 
@@ -55,10 +56,7 @@ class StaticEmbeddings:
         self._fill(flat)
         rows = np.fromiter((self._index[w] for w in flat), dtype=np.int64, count=len(flat))
         sizes = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
-        filled = sizes > 0
-        starts = (np.cumsum(sizes) - sizes)[filled]
-        totals = np.zeros((len(groups), self.dim), dtype=np.float32)
-        totals[filled] = np.add.reduceat(self._sums[rows], starts, axis=0)
+        totals = grouped_sums(self._sums[rows], sizes)
         norms = np.linalg.norm(totals, axis=1, keepdims=True)
         np.divide(totals, norms, out=out, where=norms > 0)
         return out

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 from spacy.tokens import Doc
+from threadpoolctl import ThreadpoolController
 
 from analyzer.advice import AdviceLibrary, load_advice
 from analyzer.errors import InputError
@@ -51,9 +52,11 @@ class Analyzer:
             version=str(self.model.meta.get("version", "0")),
         )
         self._strength = self.model.labels.index(STRENGTH)
+        self._blas = ThreadpoolController()
 
     def analyze(self, text: str) -> AnalysisResult:
-        return self._result(self.nlp(check_text(text)), text)
+        [result] = self._results([self.nlp(check_text(text))], [text])
+        return result
 
     def analyze_many(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[AnalysisResult]:
         """Lazily, in input order; raises ``InputError`` at the first unusable text."""
@@ -62,15 +65,20 @@ class Analyzer:
                 raise outcome
             yield outcome
 
-    def analyze_each(self, texts: Iterable[object], batch_size: int = 256) -> Iterator[AnalysisResult | InputError]:
-        """Like ``analyze_many`` but yields the error in place of a bad text and goes on."""
+    def analyze_each(
+        self, texts: Iterable[object], batch_size: int = 256, *, detail: bool = True
+    ) -> Iterator[AnalysisResult | InputError]:
+        """Like ``analyze_many`` but yields the error in place of a bad text and goes on.
+
+        ``detail=False`` leaves out what a batch row does not keep (the action plan, strengths
+        and trigger words); themes, scores and evidence are the same."""
         pending: list[tuple[int, str | InputError]] = []
 
         def flush() -> Iterator[AnalysisResult | InputError]:
             good = [t for _, t in pending if isinstance(t, str)]
-            docs = iter(self.nlp.pipe(good, batch_size=batch_size))
+            results = iter(self._results(list(self.nlp.pipe(good, batch_size=batch_size)), good, detail))
             for _, item in pending:
-                yield item if isinstance(item, InputError) else self._result(next(docs), item)
+                yield item if isinstance(item, InputError) else next(results)
             pending.clear()
 
         for i, text in enumerate(texts):
@@ -84,25 +92,42 @@ class Analyzer:
             yield from flush()
 
     # -- from a parsed doc to a result ------------------------------------------------------
-    def _result(self, doc: Doc, text: str) -> AnalysisResult:
-        """``text`` is the analysed string itself (``doc.text`` would rebuild it token by token)."""
-        units = extract_units(doc)
-        unit_p, doc_p = self.model.scores(units)
+    def _results(self, docs: list[Doc], texts: list[str], detail: bool = True) -> list[AnalysisResult]:
+        """``texts`` are the analysed strings themselves (``doc.text`` would rebuild them token
+        by token). The model scores all the docs' clauses in one pass."""
+        units = [extract_units(doc) for doc in docs]
+        # The products are small: BLAS threads cost more in start-up and spinning than they
+        # save, and they take the second core from a batch's other worker.
+        with self._blas.limit(limits=1, user_api="blas"):
+            scored = self.model.scores_many(units)
+        return [
+            self._result(doc, text, u, unit_p, doc_p, detail)
+            for doc, text, u, (unit_p, doc_p) in zip(docs, texts, units, scored, strict=True)
+        ]
+
+    def _result(
+        self,
+        doc: Doc,
+        text: str,
+        units: list[Unit],
+        unit_p: NDArray[np.float64],
+        doc_p: NDArray[np.float64],
+        detail: bool = True,
+    ) -> AnalysisResult:
         detected = [j for j in range(len(THEME_IDS)) if doc_p[j] >= self.model.thresholds[j] and units]
         detected.sort(key=lambda j: -doc_p[j])
-        themes = tuple(self._theme(doc, text, units, unit_p, j, float(doc_p[j])) for j in detected)
-        strengths = self._strengths(text, units, unit_p)
+        themes = tuple(self._theme(doc, text, units, unit_p, j, float(doc_p[j]), detail) for j in detected)
         return AnalysisResult(
             text=text,
             themes=themes,
-            strengths=strengths,
-            actions=self.advice.plan(themes),
+            strengths=self._strengths(text, units, unit_p) if detail else (),
+            actions=self.advice.plan(themes) if detail else (),
             model=self.model_info,
             scores={t: round(float(p), 4) for t, p in zip(THEME_IDS, doc_p, strict=True)},
         )
 
     def _theme(
-        self, doc: Doc, text: str, units: list[Unit], unit_p: NDArray[np.float64], j: int, score: float
+        self, doc: Doc, text: str, units: list[Unit], unit_p: NDArray[np.float64], j: int, score: float, detail: bool
     ) -> ThemeResult:
         theme = self.themes[THEME_IDS[j]]
         order = sorted(range(len(units)), key=lambda i: -unit_p[i, j])
@@ -117,7 +142,7 @@ class Analyzer:
                 end=units[i].char_end,
                 source=units[i].source,
                 score=round(float(unit_p[i, j]), 4),
-                triggers=self._triggers(doc, units[i], j),
+                triggers=self._triggers(doc, units[i], j) if detail else (),
             )
             for i in sorted(chosen, key=lambda i: units[i].char_start)
         )

@@ -16,15 +16,15 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
-from analyzer.components.context import AFFIRMED, NEGATED, SentenceContext
+from analyzer.components.context import AFFIRMED, NEGATED
 from analyzer.components.cues import CueMatch
-from analyzer.components.segmenter import token_list
+from analyzer.components.tokens import token_table
 from analyzer.embeddings import StaticEmbeddings
 
 UNIT_BREAKS = frozenset({"but", "however", "although", "though", "whereas", "yet", ";", "except"})
@@ -41,12 +41,12 @@ CLAUSE_STARTS = frozenset(
         "froze", "rambled", "struggled", "said", "asked",
     }
 )  # fmt: skip
+_BOUNDARY_WORDS = UNIT_BREAKS | CLAUSE_JOINERS
 MIN_UNIT_WORDS = 3
 NEG = "¬"
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):  # a named tuple: built for every clause, and cheaper than a dataclass
     sentence: int
     start: int  # token indices into the doc
     end: int
@@ -58,80 +58,86 @@ class Unit:
     cues: tuple[CueMatch, ...]
 
 
-def _clause_bounds(doc: Sequence[Token], ctx: SentenceContext) -> list[tuple[int, int]]:
-    bounds = [ctx.start]
-    for i in range(ctx.start + 1, ctx.end):
-        low = doc[i].lower_
+def _clause_bounds(lower: Sequence[str], start: int, end: int, words_upto: list[int]) -> list[tuple[int, int]]:
+    """Clause pieces of the sentence ``[start, end)``; ``words_upto[i]`` counts the words before
+    token ``i``."""
+    bounds = [start]
+    for i in [i for i in range(start + 1, end) if lower[i] in _BOUNDARY_WORDS]:
+        low = lower[i]
         if low in UNIT_BREAKS:
-            bounds.append(i + 1 if doc[i].text == ";" else i)
-        elif (
-            low in CLAUSE_JOINERS
-            and i + 1 < ctx.end
-            and doc[i + 1].lower_ in CLAUSE_STARTS
-            and (low == "and" or doc[i + 1].lower_ != "and")
-        ):
+            bounds.append(i + 1 if low == ";" else i)
+        elif i + 1 < end and lower[i + 1] in CLAUSE_STARTS and (low == "and" or lower[i + 1] != "and"):
             bounds.append(i + 1 if low == "," else i)
-    bounds.append(ctx.end)
-    pieces = [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+    bounds.append(end)
+    if len(bounds) == 2:
+        return [(start, end)] if end > start else []
     merged: list[tuple[int, int]] = []
-    for a, b in pieces:
-        words = sum(1 for t in doc[a:b] if not (t.is_punct or t.is_space))
-        if merged and words < MIN_UNIT_WORDS:
+    for a, b in itertools.pairwise(bounds):
+        if b <= a:
+            continue
+        if merged and words_upto[b] - words_upto[a] < MIN_UNIT_WORDS:
             merged[-1] = (merged[-1][0], b)
-        elif not merged or words >= MIN_UNIT_WORDS:
+        else:
             merged.append((a, b))
     # a short first clause joins the next one
     if len(merged) > 1:
         a, b = merged[0]
-        if sum(1 for t in doc[a:b] if not (t.is_punct or t.is_space)) < MIN_UNIT_WORDS:
+        if words_upto[b] - words_upto[a] < MIN_UNIT_WORDS:
             merged[1] = (a, merged[1][1])
             merged.pop(0)
     return merged
 
 
 def extract_units(parsed: Doc) -> list[Unit]:
-    doc = token_list(parsed)
-    units: list[Unit] = []
+    t = token_table(parsed)
     status: list[int] = parsed._.token_status
     cues: list[CueMatch] = parsed._.cues or []
+    lemma, lower, is_punct, is_space, is_alpha, like_num = (
+        t.lemma, t.lower, t.is_punct, t.is_space, t.is_alpha, t.like_num
+    )  # fmt: skip
+    # Once per doc, each word's feature: its lemma ("¬" marked when negated), or None when a
+    # hypothetical or dismissed scope puts it out of play (which also breaks bigrams).
+    word_gram: list[str | None] = []
+    word_affirmed: list[str | None] = []
+    for i, st in enumerate(status):
+        if is_punct[i] or is_space[i]:
+            continue
+        if st == AFFIRMED:
+            word_gram.append("<num>" if like_num[i] else lemma[i])
+            word_affirmed.append(lower[i])
+        else:
+            word_gram.append(None if st != NEGATED else NEG + ("<num>" if like_num[i] else lemma[i]))
+            word_affirmed.append(None)
+    alpha_upto = [0, *itertools.accumulate(is_alpha)]
+    words_upto = [0, *itertools.accumulate(not (p or s) for p, s in zip(is_punct, is_space, strict=True))]
+    units: list[Unit] = []
     for s_idx, ctx in enumerate(parsed._.contexts):
-        for a, b in _clause_bounds(doc, ctx):
-            content = [t for t in doc[a:b] if not t.is_space]
-            if not any(t.is_alpha for t in content):
-                continue
-            grams: list[str] = []
-            seq: list[str | None] = []
-            affirmed: list[str] = []
-            for t in content:
-                st = status[t.i]
-                if t.is_punct:
-                    continue
-                if st not in (AFFIRMED, NEGATED):
-                    seq.append(None)  # out of play; also breaks bigrams
-                    continue
-                lemma = "<num>" if t.like_num else t.lemma_
-                if st == NEGATED:
-                    seq.append(NEG + lemma)
-                else:
-                    seq.append(lemma)
-                    affirmed.append(t.lower_)
-            grams.extend(w for w in seq if w)
+        for a, b in _clause_bounds(lower, ctx.start, ctx.end, words_upto):
+            if alpha_upto[b] == alpha_upto[a]:
+                continue  # no word with a letter in it
+            first, last = a, b - 1
+            while is_space[first]:
+                first += 1
+            while is_space[last]:
+                last -= 1
+            lo, hi = words_upto[a], words_upto[b]
+            seq = word_gram[lo:hi]
+            grams = [w for w in seq if w]
             grams.extend(f"{x} {y}" for x, y in itertools.pairwise(seq) if x and y)
             unit_cues = tuple(c for c in cues if a <= c.start < b)
             for c in unit_cues:
                 grams.append(f"cue:{c.label}" if c.status == "affirmed" else f"cue:{c.label}:{c.status}")
             grams.append(f"src:{ctx.source}")
-            first, last = content[0], content[-1]
             units.append(
                 Unit(
                     sentence=s_idx,
-                    start=first.i,
-                    end=last.i + 1,
-                    char_start=first.idx,
-                    char_end=last.idx + len(last.text),
+                    start=first,
+                    end=last + 1,
+                    char_start=t.idx[first],
+                    char_end=t.idx[last] + len(t.text[last]),
                     source=ctx.source,
                     lexical=tuple(grams),
-                    affirmed_words=tuple(affirmed),
+                    affirmed_words=tuple(w for w in word_affirmed[lo:hi] if w is not None),
                     cues=unit_cues,
                 )
             )
@@ -166,15 +172,11 @@ class LexicalSpace:
     def lookup(self, units: Sequence[Sequence[str]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """(row, column) of every known feature occurrence."""
         get = self.index.get
-        cols: list[int] = []
-        rows: list[int] = []
-        for r, feats in enumerate(units):
-            for f in feats:
-                j = get(f)
-                if j is not None:
-                    cols.append(j)
-                    rows.append(r)
-        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        cols = np.fromiter((get(f, -1) for feats in units for f in feats), dtype=np.int64)
+        sizes = np.fromiter((len(feats) for feats in units), dtype=np.int64, count=len(units))
+        rows = np.repeat(np.arange(len(units), dtype=np.int64), sizes)
+        known = cols >= 0
+        return rows[known], cols[known]
 
     def weigh(
         self, rows: NDArray[np.int64], cols: NDArray[np.int64], n_rows: int, norm: str | None = None

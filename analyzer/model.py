@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from safetensors.numpy import load_file, save_file
 
+from analyzer.arrays import grouped_sums
 from analyzer.embeddings import StaticEmbeddings
 from analyzer.errors import ConfigError
 from analyzer.features import LexicalSpace, Unit, embed_units
@@ -118,34 +119,63 @@ class ThemeModel:
         self, units: Sequence[Unit], emb: NDArray[np.float32] | None = None
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(units, labels) unit probabilities and (themes,) whole-text probabilities."""
-        if emb is None:
-            emb = self.unit_embeddings(units)
+        [(unit_p, text_p)] = self.base_scores_many([units], None if emb is None else [emb])
+        return unit_p, text_p
+
+    def base_scores_many(
+        self, docs: Sequence[Sequence[Unit]], embs: Sequence[NDArray[np.float32]] | None = None
+    ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        """``base_scores`` for many documents in one pass: one feature lookup, one sparse
+        product and one embedding product for all their units (per-document numpy calls
+        cost more than the arithmetic)."""
+        if not docs:
+            return []
+        sizes = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        flat = [u for d in docs for u in d]
+        n, n_docs = len(flat), len(docs)
+        if embs is None:
+            emb = self.unit_embeddings(flat)
+        else:
+            given = zip(docs, embs, strict=True)
+            emb = np.concatenate([np.asarray(e, dtype=np.float32).reshape(len(d), -1) for d, e in given])
         scale = float(self.meta["emb_scale"])
-        n = len(units)
         z_units = np.tile(self.bias.astype(np.float64), (n, 1))
-        z_text = self.text_bias.astype(np.float64).copy()
+        z_text = np.tile(self.text_bias.astype(np.float64), (n_docs, 1))
+        has_units = sizes > 0
         if n:
-            rows, cols = self.lexical.lookup([u.lexical for u in units])
+            rows, cols = self.lexical.lookup([u.lexical for u in flat])
             indptr, indices, data = self.lexical.weigh(rows, cols, n)
             # row sums of the sparse product (np.add.at is slow)
-            contrib = self.w_lex[indices] * data[:, None]
-            filled = np.diff(indptr) > 0
-            if filled.any():
-                z_units[filled] += np.add.reduceat(contrib, indptr[:-1][filled], axis=0)
-            # the whole text is the bag of all its units' features
-            _, t_idx, t_data = self.lexical.weigh(np.zeros_like(cols), cols, 1, norm="l2")
-            z_text += (self.text_w_lex[t_idx] * t_data[:, None]).sum(axis=0)
-        if n and scale > 0:
-            z_units += (emb * scale) @ self.w_emb
-            z_text += (emb.mean(axis=0) * scale) @ self.text_w_emb
-        return sigmoid(z_units), sigmoid(z_text)
+            z_units += grouped_sums(self.w_lex[indices] * data[:, None], np.diff(indptr))
+            # a whole text is the bag of all its units' features
+            doc_of_unit = np.repeat(np.arange(n_docs, dtype=np.int64), sizes)
+            t_ptr, t_idx, t_data = self.lexical.weigh(doc_of_unit[rows], cols, n_docs, norm="l2")
+            z_text += grouped_sums(self.text_w_lex[t_idx] * t_data[:, None], np.diff(t_ptr))
+            if scale > 0:
+                z_units += (emb * scale) @ self.w_emb
+                doc_emb = grouped_sums(emb, sizes)[has_units] / sizes[has_units, None]
+                z_text[has_units] += (doc_emb * scale) @ self.text_w_emb
+        unit_p, text_p = sigmoid(z_units), sigmoid(z_text)
+        bounds = np.cumsum(sizes)[:-1]
+        return list(zip(np.split(unit_p, bounds), text_p, strict=True))
 
     def scores(
         self, units: Sequence[Unit], emb: NDArray[np.float32] | None = None
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """(units, labels) unit probabilities and (themes,) calibrated document probabilities."""
-        unit_p, text_p = self.base_scores(units, emb)
-        return unit_p, sigmoid((self.doc_w * self.doc_mask) @ doc_features(unit_p, text_p) + self.doc_b)
+        [(unit_p, doc_p)] = self.scores_many([units], None if emb is None else [emb])
+        return unit_p, doc_p
+
+    def scores_many(
+        self, docs: Sequence[Sequence[Unit]], embs: Sequence[NDArray[np.float32]] | None = None
+    ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+        """``scores`` for many documents at once."""
+        base = self.base_scores_many(docs, embs)
+        if not base:
+            return []
+        features = np.stack([doc_features(unit_p, text_p) for unit_p, text_p in base])
+        doc_p = sigmoid(features @ (self.doc_w * self.doc_mask).T + self.doc_b)
+        return [(unit_p, p) for (unit_p, _), p in zip(base, doc_p, strict=True)]
 
     @cached_property
     def doc_mask(self) -> NDArray[np.float64]:

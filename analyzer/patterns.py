@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -165,6 +166,8 @@ class PatternMatcher:
                     elif gap is not None:  # two gaps in a row add up
                         gap = _Gap(gap.low + s.low, gap.high + s.high, gap.no_punct or s.no_punct)
                 self.chains.setdefault(chain[0][0], []).append((key, chain))
+        for derived in ("_seg_of", "_whole", "_chained"):  # rebuilt on the next call
+            self.__dict__.pop(derived, None)
 
     def _add_segment(self, words: list[_Word]) -> str:
         seg = f"seg{self._n}"
@@ -183,18 +186,35 @@ class PatternMatcher:
         return seg
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
+        seg_of = self._seg_of
+        whole = self._whole
+        out: set[tuple[str, int, int]] = set()
         found: dict[str, dict[int, set[int]]] = {}
-        strings = self.vocab.strings
         for matcher in (self.lower, self.lemma):
             for seg_hash, start, end in matcher(doc):
-                found.setdefault(strings[seg_hash], {}).setdefault(start, set()).add(end)
-        out: set[tuple[str, int, int]] = set()
+                seg = seg_of[seg_hash]
+                # a one-segment pattern is matched outright; longer chains need every segment first
+                for name in whole.get(seg, ()):
+                    out.add((name, start, end))
+                found.setdefault(seg, {}).setdefault(start, set()).add(end)
         for seg, first in found.items():
-            for name, chain in self.chains.get(seg, ()):
+            for name, chain in self._chained.get(seg, ()):
                 for start, ends in first.items():
                     for end in self._extend(doc, chain, 1, ends, found):
                         out.add((name, start, end))
         return sorted(out, key=lambda m: (m[1], m[2], m[0]))
+
+    @cached_property
+    def _seg_of(self) -> dict[int, str]:
+        return {self.vocab.strings.add(f"seg{k}"): f"seg{k}" for k in range(self._n)}
+
+    @cached_property
+    def _whole(self) -> dict[str, list[str]]:
+        return {seg: [name for name, chain in chains if len(chain) == 1] for seg, chains in self.chains.items()}
+
+    @cached_property
+    def _chained(self) -> dict[str, list[tuple[str, list[tuple[str, _Gap | None]]]]]:
+        return {seg: [(n, c) for n, c in chains if len(c) > 1] for seg, chains in self.chains.items()}
 
     def _extend(
         self,

@@ -7,6 +7,7 @@ components below add sentences, lemmas, cues and context from packaged data file
 from __future__ import annotations
 
 from functools import cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -27,8 +28,12 @@ def build_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.max_length = MAX_CHARS
     nlp.add_pipe("feedback_segmenter")
-    nlp.add_pipe("lemma_table", config={"table": _lemmas.load_lemma_table(RESOURCES / "lemmas.json")})
-    cue_table = _cues.load_cue_table(RESOURCES / "cues.toml", {*THEME_IDS, _cues.STRENGTH})
-    nlp.add_pipe("theme_cues", config={"cue_table": cue_table})
-    nlp.add_pipe("feedback_context", config={"rules": _context.load_context_rules(RESOURCES / "context.toml")})
+    # The data files are loaded into the components after they are added: passed as config,
+    # spaCy would type-check every one of their thousands of entries (a second at start-up).
+    lemma_table: Any = nlp.add_pipe("lemma_table")
+    lemma_table.set_table(_lemmas.load_lemma_table(RESOURCES / "lemmas.json"))
+    theme_cues: Any = nlp.add_pipe("theme_cues")
+    theme_cues.add_patterns(_cues.load_cue_table(RESOURCES / "cues.toml", {*THEME_IDS, _cues.STRENGTH}))
+    feedback_context: Any = nlp.add_pipe("feedback_context")
+    feedback_context.set_rules(_context.load_context_rules(RESOURCES / "context.toml"))
     return nlp

@@ -155,11 +155,11 @@ class ExplodingAnalyzer:
         self.real = get_analyzer()
         self.calls = 0
 
-    def analyze_each(self, texts):  # type: ignore[no-untyped-def]
+    def analyze_each(self, texts, **options):  # type: ignore[no-untyped-def]
         self.calls += 1
         if self.calls > 1:
             raise KeyboardInterrupt
-        return self.real.analyze_each(texts)
+        return self.real.analyze_each(texts, **options)
 
 
 def test_an_interrupted_run_leaves_no_output(tmp_path: Path) -> None:

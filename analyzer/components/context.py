@@ -15,17 +15,18 @@ theme cue ("didn't research", "never heard back") belongs to that cue and negate
 
 from __future__ import annotations
 
+import bisect
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from analyzer.components.cues import CueMatch, lemmatizer_of
-from analyzer.components.segmenter import sentence_spans, token_list
+from analyzer.components.segmenter import sentence_bounds
+from analyzer.components.tokens import TokenTable, token_table
 from analyzer.errors import ConfigError
 from analyzer.patterns import PatternMatcher, compile_pattern
 
@@ -33,6 +34,7 @@ AFFIRMED, NEGATED, HYPOTHETICAL, DISMISSED = 0, 1, 2, 3
 STATUS_NAMES = ("affirmed", "negated", "hypothetical", "dismissed")
 # Lower-case words that open a sentence only because a long run-on sentence was cut there.
 CONTINUATIONS = frozenset({"but", "and", "so", "then", "also", "plus", "because"})
+_QUOTES = frozenset({'"', "“", "”"})
 
 _RULE_LISTS = {
     "negation": ("pre", "pseudo"),
@@ -93,8 +95,16 @@ def make_feedback_context(nlp: Language, name: str, rules: dict[str, Any]) -> Fe
 
 class FeedbackContext:
     def __init__(self, nlp: Language, rules: dict[str, Any]) -> None:
+        self.vocab = nlp.vocab
+        self.lemmatize = lemmatizer_of(nlp)
+        if rules:
+            self.set_rules(rules)
+
+    def set_rules(self, rules: dict[str, Any]) -> None:
+        """Load validated rules (``load_context_rules``). Passing them here rather than through
+        the spaCy config skips the config's type check of every entry, a second at start-up."""
         self.rules = rules
-        self.matcher = PatternMatcher(nlp.vocab, lemmatizer_of(nlp))
+        self.matcher = PatternMatcher(self.vocab, self.lemmatize)
         for section, keys in _RULE_LISTS.items():
             for key in keys:
                 label = f"{section}.{key}"
@@ -108,44 +118,43 @@ class FeedbackContext:
         self.employer_pronouns = set(rules["source"]["employer_pronouns"])
 
     # -- helpers -------------------------------------------------------------------------
-    def _ends_clause(self, doc: Sequence[Token], i: int) -> bool:
-        tok = doc[i]
-        if tok.lower_ in self.terminators or (tok.is_space and "\n" in tok.text):
+    def _ends_clause(self, t: TokenTable, i: int) -> bool:
+        low = t.lower[i]
+        if low in self.terminators or (t.is_space[i] and "\n" in low):
             return True
-        return tok.lower_ in self.joiners and i + 1 < len(doc) and doc[i + 1].lower_ in self.subjects
+        return low in self.joiners and i + 1 < len(t) and t.lower[i + 1] in self.subjects
 
-    def _forward(self, doc: Sequence[Token], start: int, sent_end: int, window: int) -> range:
+    def _forward(self, t: TokenTable, start: int, sent_end: int, window: int) -> range:
         end = start
-        while end < sent_end and end - start < window and not self._ends_clause(doc, end):
+        while end < sent_end and end - start < window and not self._ends_clause(t, end):
             end += 1
         return range(start, end)
 
-    def _backward(self, doc: Sequence[Token], end: int, sent_start: int) -> range:
+    def _backward(self, t: TokenTable, end: int, sent_start: int) -> range:
         start = end
-        while start > sent_start and not self._ends_clause(doc, start - 1):
+        while start > sent_start and not self._ends_clause(t, start - 1):
             start -= 1
         return range(start, end)
 
-    def _clause_before(self, doc: Sequence[Token], i: int) -> range:
+    def _clause_before(self, t: TokenTable, i: int) -> range:
         """The clause just before position ``i``, even across a sentence start ("...? no, ...")."""
         end = i
-        while end > 0 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        while end > 0 and (t.is_punct[end - 1] or t.is_space[end - 1]):
             end -= 1
         start = end
-        while start > 0 and not (self._ends_clause(doc, start - 1) or doc[start - 1].text in {".", "!"}):
+        while start > 0 and not (self._ends_clause(t, start - 1) or t.text[start - 1] in {".", "!"}):
             start -= 1
         return range(start, end)
 
     # -- the component -------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        toks = token_list(doc)
+        toks = token_table(doc)
         n = len(toks)
         status = [AFFIRMED] * n
         cues: list[CueMatch] = doc._.cues or []
         in_cue = [False] * n
         for cue in cues:
-            for k in range(cue.start, cue.end):
-                in_cue[k] = True
+            in_cue[cue.start : cue.end] = [True] * (cue.end - cue.start)
 
         by_kind: dict[str, list[tuple[int, int]]] = {}
         for key, start, end in self.matcher(doc):
@@ -161,10 +170,9 @@ class FeedbackContext:
             return inside_cue_ok or not any(in_cue[k] for k in range(start, end))
 
         sent_of = [0] * n
-        sents: list[Span] = sentence_spans(doc)
-        for s_idx, sent in enumerate(sents):
-            for k in range(sent.start, sent.end):
-                sent_of[k] = s_idx
+        sents = sentence_bounds(doc)
+        for s_idx, (sent_start, sent_end) in enumerate(sents):
+            sent_of[sent_start:sent_end] = [s_idx] * (sent_end - sent_start)
         triggers: list[tuple[str, int, int]] = []
 
         def mark(rng: range, code: int) -> None:
@@ -176,42 +184,38 @@ class FeedbackContext:
             if not usable(start, end, inside_cue_ok=False):
                 continue
             triggers.append(("negation", start, end))
-            sent = sents[sent_of[start]]
-            mark(self._forward(toks, end, sent.end, self.neg_window), NEGATED)
+            mark(self._forward(toks, end, sents[sent_of[start]][1], self.neg_window), NEGATED)
         for start, end in sorted(set(by_kind.get("hypothetical.pre", []))):
             if not usable(start, end, inside_cue_ok=True):
                 continue
             triggers.append(("hypothetical", start, end))
-            sent = sents[sent_of[start]]
-            mark(self._forward(toks, end, sent.end, self.hyp_window), HYPOTHETICAL)
+            mark(self._forward(toks, end, sents[sent_of[start]][1], self.hyp_window), HYPOTHETICAL)
         for start, end in sorted(set(by_kind.get("dismissal.pre", []))):
             if not usable(start, end, inside_cue_ok=True):
                 continue
             triggers.append(("dismissal", start, end))
-            sent = sents[sent_of[start]]
             mark(range(start, end), DISMISSED)
-            mark(self._forward(toks, end, sent.end, self.neg_window), DISMISSED)
+            mark(self._forward(toks, end, sents[sent_of[start]][1], self.neg_window), DISMISSED)
         for start, end in sorted(set(by_kind.get("dismissal.post", []))):
             if not usable(start, end, inside_cue_ok=True):
                 continue
             triggers.append(("dismissal", start, end))
-            sent = sents[sent_of[start]]
-            before = self._backward(toks, start, sent.start)
-            if not any(not toks[k].is_punct for k in before):
+            before = self._backward(toks, start, sents[sent_of[start]][0])
+            if all(toks.is_punct[k] for k in before):
                 before = self._clause_before(toks, start)
             mark(before, DISMISSED)
             mark(range(start, end), DISMISSED)
 
-        sources = self._sources(doc, toks, sents, sent_of, by_kind)
+        sources = self._sources(toks, sents, sent_of, by_kind)
         contexts = []
-        for s_idx, sent in enumerate(sents):
+        for s_idx, (sent_start, sent_end) in enumerate(sents):
             contexts.append(
                 SentenceContext(
-                    start=sent.start,
-                    end=sent.end,
+                    start=sent_start,
+                    end=sent_end,
                     source=sources[s_idx],
-                    status=tuple(status[sent.start : sent.end]),
-                    triggers=tuple(t for t in triggers if sent.start <= t[1] < sent.end),
+                    status=tuple(status[sent_start:sent_end]),
+                    triggers=tuple(t for t in triggers if sent_start <= t[1] < sent_end),
                 )
             )
         doc._.contexts = contexts
@@ -226,9 +230,8 @@ class FeedbackContext:
 
     def _sources(
         self,
-        doc: Doc,
-        toks: list[Token],
-        sents: list[Span],
+        t: TokenTable,
+        sents: list[tuple[int, int]],
         sent_of: list[int],
         by_kind: dict[str, list[tuple[int, int]]],
     ) -> list[str]:
@@ -238,17 +241,16 @@ class FeedbackContext:
         reporting = sentence_hits("source.reporting")
         employer_marked = sentence_hits("source.employer_markers")
         candidate_marked = sentence_hits("source.candidate_markers")
-        first_content = next((t.i for t in toks if not t.is_space and not t.is_punct), 0)
+        first_content = next((i for i in range(len(t)) if not (t.is_space[i] or t.is_punct[i])), 0)
         greeted = any(start == first_content for start, _ in by_kind.get("source.greetings", []))
         employer_doc = (greeted and bool(employer_marked)) or len(employer_marked) >= 2
         out: list[str] = []
         header_open = False
         quote_open = False
-        for s_idx, sent in enumerate(sents):
-            sent_toks = toks[sent.start : sent.end]
-            text = sent.text.strip().lower()
-            words = {t.lower_ for t in sent_toks}
-            if s_idx and "\n\n" in toks[sent.start - 1].text_with_ws + sent_toks[0].text_with_ws:
+        quotes = [k for k, x in enumerate(t.text) if x in _QUOTES]  # usually none
+        for s_idx, (start, end) in enumerate(sents):
+            words = set(t.lower[start:end])
+            if s_idx and "\n\n" in t.text[start - 1] + " " * t.has_space[start - 1] + t.text[start]:
                 header_open = False
             employer = (
                 s_idx in reporting
@@ -264,15 +266,17 @@ class FeedbackContext:
                 employer = False
             # a clause cut off from a reported sentence ("she said they liked me | but i have
             # no licence") is still what was reported: it continues the previous speaker
-            if s_idx and out[-1] == "employer" and sent_toks[0].lower_ in CONTINUATIONS:
+            if s_idx and out[-1] == "employer" and t.lower[start] in CONTINUATIONS:
                 employer = True
             out.append("employer" if employer else "candidate")
             # a header such as "Feedback:" or "Panel comments:" makes its paragraph the employer's
-            if text.endswith(":") and any(
-                w in text for w in ("feedback", "comments", "concerns", "notes", "said", "told")
-            ):
-                header_open = True
-            n_quotes = sum(1 for t in sent_toks if t.text in {'"', "“", "”"})
-            if n_quotes % 2 == 1:
+            last = end - 1
+            while last > start and t.is_space[last]:
+                last -= 1
+            if t.text[last].endswith(":"):
+                text = " ".join(t.lower[start:end])
+                if any(w in text for w in ("feedback", "comments", "concerns", "notes", "said", "told")):
+                    header_open = True
+            if quotes and (bisect.bisect_left(quotes, end) - bisect.bisect_left(quotes, start)) % 2 == 1:
                 quote_open = not quote_open if employer or quote_open else False
         return out

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import srsly
-from spacy.attrs import LEMMA, LOWER
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import ensure_path
 from spacy.vocab import Vocab
 
+from analyzer.components.tokens import token_table
 from analyzer.errors import ConfigError
 
 
@@ -38,22 +39,28 @@ def make_lemma_table(nlp: Language, name: str, table: dict[str, str]) -> LemmaTa
 
 class LemmaTable:
     def __init__(self, table: dict[str, str], vocab: Vocab | None = None) -> None:
-        self.table = table
         self.vocab = vocab
-        self._by_hash: dict[int, int] = {}  # lower-case form hash -> lemma hash
+        self.set_table(table)
+
+    def set_table(self, table: dict[str, str]) -> None:
+        """Use this table (passing it here rather than through the spaCy config skips the
+        config's type check of every entry)."""
+        self.table = table
+        self._by_lower: dict[str, tuple[str, int]] = {}  # lower-case form -> lemma and its hash
 
     def __call__(self, doc: Doc) -> Doc:
-        # one array read and one array write instead of a Python setter per token
-        strings = doc.vocab.strings
-        lowers = doc.to_array([LOWER])
-        by_hash = self._by_hash
-        lemmas = np.empty(len(lowers), dtype=np.uint64)
-        for i, h in enumerate(lowers.tolist()):
-            lemma = by_hash.get(h)
-            if lemma is None:
-                low = strings[h]
-                lemma = by_hash[h] = strings.add(self.table.get(low, low))
-            lemmas[i] = lemma
+        # one array write instead of a Python setter per token; the strings go to the token table
+        table = token_table(doc)
+        by_lower = self._by_lower
+        entries = []
+        for low in table.lower:
+            entry = by_lower.get(low)
+            if entry is None:
+                lemma = self.table.get(low, low)
+                entry = by_lower[low] = (lemma, doc.vocab.strings.add(lemma))
+            entries.append(entry)
+        table.lemma = [e[0] for e in entries]
+        lemmas = np.array([e[1] for e in entries], dtype=np.uint64)
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # type: ignore[arg-type]
         return doc
 
@@ -63,6 +70,5 @@ class LemmaTable:
         srsly.write_json(p / "lemmas.json", self.table)
 
     def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> LemmaTable:
-        self.table = dict(srsly.read_json(ensure_path(path) / "lemmas.json"))
-        self._by_hash = {}
+        self.set_table(dict(srsly.read_json(ensure_path(path) / "lemmas.json")))
         return self
