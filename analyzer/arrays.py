@@ -17,3 +17,21 @@ def grouped_sums(values: NDArray[np.float32], sizes: NDArray[np.int64]) -> NDArr
             runs = np.flatnonzero(sizes == size)
             out[runs] = values[starts[runs, None] + np.arange(size)].sum(axis=1)
     return out
+
+
+def grouped_top2(
+    values: NDArray[np.float64], sizes: NDArray[np.int64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per run of rows (as in ``grouped_sums``): the column-wise maximum and the mean of the two
+    largest values (the maximum again for a run of one row; zeros for an empty run)."""
+    best = np.zeros((len(sizes), values.shape[1]))
+    top2 = np.zeros((len(sizes), values.shape[1]))
+    starts = np.cumsum(sizes) - sizes
+    for size in np.unique(sizes).tolist():
+        if not size:
+            continue
+        runs = np.flatnonzero(sizes == size)
+        block = np.sort(values[starts[runs, None] + np.arange(size)], axis=1)  # (runs, size, columns)
+        best[runs] = block[:, -1]
+        top2[runs] = block[:, -2:].mean(axis=1) if size > 1 else block[:, -1]
+    return best, top2

@@ -8,6 +8,7 @@ file size, and the output appears under its real name only once it is complete.
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import os
 import sys
@@ -461,7 +462,7 @@ def _analysed_chunks(
     _WORKER_ANALYZER = analyzer  # inherited by the forked workers, not pickled
     from collections import deque
 
-    with mp.get_context("fork").Pool(workers) as pool:
+    with mp.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
         # Each chunk goes out in small pieces, so both workers stay busy up to the last row.
         pending: deque[list[Any]] = deque()
         for chunk in chunks:
@@ -473,7 +474,29 @@ def _analysed_chunks(
             yield [row for piece in pending.popleft() for row in piece.get()]
 
 
+def _worker_start() -> None:
+    # The model loaded before the fork is never garbage: keep the collector off it (and off
+    # its memory pages, which the workers then keep sharing with the parent).
+    gc.freeze()
+
+
 def _analyse_chunk(
+    analyzer: Any, chunk: list[Row], text_columns: Sequence[str], id_column: str | None
+) -> list[dict[str, Any]]:
+    """The chunk's output rows. The cyclic garbage collector is paused meanwhile: analysis
+    makes next to no reference cycles, but the collector's passes over the many new objects
+    cost a tenth of the time; one pass at the end of the chunk frees what cycles there are."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse_rows(analyzer, chunk, text_columns, id_column)
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect(1)
+
+
+def _analyse_rows(
     analyzer: Any, chunk: list[Row], text_columns: Sequence[str], id_column: str | None
 ) -> list[dict[str, Any]]:
     out = [dict(r.values, themes=[], evidence=[], error=r.error, **dict.fromkeys(SCORE_COLUMNS)) for r in chunk]

@@ -118,6 +118,9 @@ def _merge_metrics(
     path = models_dir / MODEL_DIR_NAME / "metrics.json"
     current = json.loads(path.read_text("utf-8")) if path.exists() else {}
     current.update(new)
+    cs = current.get("cross_style")
+    if model is not None and cs and cs.get("data_sha256") != model.meta.get("data_sha256"):
+        cs["stale"] = True  # measured on another corpus than this model's: say so, keep the figures
     path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     meta = (
         model.meta if model is not None else json.loads((models_dir / MODEL_DIR_NAME / "model.json").read_text("utf-8"))
@@ -143,7 +146,15 @@ def figures_markdown(report: dict[str, Any]) -> list[str]:
             )
     cs = report.get("cross_style")
     if cs:
-        lines += ["", "| held out (cross-style, never the test split) | semantic | lexical only |", "|---|---:|---:|"]
+        lines.append("")
+        if cs.get("stale"):
+            lines += [
+                f"Cross-style figures below were measured on an earlier corpus ({cs.get('texts', '?')} texts, "
+                f"{len(cs['author'])} writers, data sha256 `{str(cs.get('data_sha256', '?'))[:16]}`), not on the "
+                "data of this model; rerun `interview-analyzer evaluate --cross-style` to refresh them.",
+                "",
+            ]
+        lines += ["| held out (cross-style, never the test split) | semantic | lexical only |", "|---|---:|---:|"]
         rows = [(f"voice: {k}", v) for k, v in cs["voice"].items()] + [
             (f"author: {k}", v) for k, v in cs["author"].items()
         ]
@@ -231,7 +242,7 @@ def cross_style_report(records: Sequence[Record], models_dir: Path) -> dict[str,
     pool = [r for r in records if r.split != "test"]
     docs = _parse(pool, _embeddings_for(models_dir))
     variants = {"semantic": CONFIG, "lexical_only": replace(CONFIG, use_embeddings=False)}
-    out: dict[str, Any] = {"voice": {}, "author": {}}
+    out: dict[str, Any] = {"voice": {}, "author": {}, "data_sha256": data_digest(records), "texts": len(records)}
     with err.status("cross-style evaluation") as status:
         for voice in ("employer", "candidate"):
             train = [d for d in docs if d.record.voice != voice]

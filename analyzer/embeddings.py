@@ -7,6 +7,7 @@ model2vec's own mean pooling would compute it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,7 @@ class StaticEmbeddings:
         self._index: dict[str, int] = {}
         self._sums = np.zeros((1024, self.dim), dtype=np.float32)
 
-    def _fill(self, words: list[str]) -> None:
+    def _fill(self, words: Sequence[str]) -> None:
         missing = sorted({w for w in words if w not in self._index})
         if not missing:
             return
@@ -47,16 +48,19 @@ class StaticEmbeddings:
             if enc.ids:
                 self._sums[row] = self.matrix[enc.ids].sum(axis=0)
 
-    def mean_vectors(self, groups: list[list[str]]) -> NDArray[np.float32]:
+    def mean_vectors(self, groups: Sequence[Sequence[str]]) -> NDArray[np.float32]:
         """One L2-normalised mean vector per group of words (zeros for an empty group)."""
         out = np.zeros((len(groups), self.dim), dtype=np.float32)
         flat = [w for g in groups for w in g]
         if not flat:
             return out
-        self._fill(flat)
-        rows = np.fromiter((self._index[w] for w in flat), dtype=np.int64, count=len(flat))
+        index = self._index
+        rows = [index.get(w, -1) for w in flat]
+        if -1 in rows:  # words not seen before: embed them once
+            self._fill(flat)
+            rows = [index[w] for w in flat]
         sizes = np.fromiter((len(g) for g in groups), dtype=np.int64, count=len(groups))
-        totals = grouped_sums(self._sums[rows], sizes)
+        totals = grouped_sums(self._sums[np.array(rows, dtype=np.int64)], sizes)
         norms = np.linalg.norm(totals, axis=1, keepdims=True)
         np.divide(totals, norms, out=out, where=norms > 0)
         return out

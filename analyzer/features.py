@@ -97,19 +97,16 @@ def extract_units(parsed: Doc) -> list[Unit]:
     )  # fmt: skip
     # Once per doc, each word's feature: its lemma ("¬" marked when negated), or None when a
     # hypothetical or dismissed scope puts it out of play (which also breaks bigrams).
-    word_gram: list[str | None] = []
-    word_affirmed: list[str | None] = []
-    for i, st in enumerate(status):
-        if is_punct[i] or is_space[i]:
-            continue
-        if st == AFFIRMED:
-            word_gram.append("<num>" if like_num[i] else lemma[i])
-            word_affirmed.append(lower[i])
-        else:
-            word_gram.append(None if st != NEGATED else NEG + ("<num>" if like_num[i] else lemma[i]))
-            word_affirmed.append(None)
+    is_word = [not (p or s) for p, s in zip(is_punct, is_space, strict=True)]
+    base = ["<num>" if n else lem for lem, n in zip(lemma, like_num, strict=True)]
+    word_gram = [
+        b if st == AFFIRMED else NEG + b if st == NEGATED else None
+        for b, st, w in zip(base, status, is_word, strict=True)
+        if w
+    ]
+    word_affirmed = [low if st == AFFIRMED else None for low, st, w in zip(lower, status, is_word, strict=True) if w]
     alpha_upto = [0, *itertools.accumulate(is_alpha)]
-    words_upto = [0, *itertools.accumulate(not (p or s) for p, s in zip(is_punct, is_space, strict=True))]
+    words_upto = [0, *itertools.accumulate(is_word)]
     units: list[Unit] = []
     for s_idx, ctx in enumerate(parsed._.contexts):
         for a, b in _clause_bounds(lower, ctx.start, ctx.end, words_upto):
@@ -123,7 +120,7 @@ def extract_units(parsed: Doc) -> list[Unit]:
             lo, hi = words_upto[a], words_upto[b]
             seq = word_gram[lo:hi]
             grams = [w for w in seq if w]
-            grams.extend(f"{x} {y}" for x, y in itertools.pairwise(seq) if x and y)
+            grams += [x + " " + y for x, y in itertools.pairwise(seq) if x and y]
             unit_cues = tuple(c for c in cues if a <= c.start < b)
             for c in unit_cues:
                 grams.append(f"cue:{c.label}" if c.status == "affirmed" else f"cue:{c.label}:{c.status}")
@@ -137,7 +134,7 @@ def extract_units(parsed: Doc) -> list[Unit]:
                     char_end=t.idx[last] + len(t.text[last]),
                     source=ctx.source,
                     lexical=tuple(grams),
-                    affirmed_words=tuple(w for w in word_affirmed[lo:hi] if w is not None),
+                    affirmed_words=tuple([w for w in word_affirmed[lo:hi] if w]),
                     cues=unit_cues,
                 )
             )
@@ -172,7 +169,7 @@ class LexicalSpace:
     def lookup(self, units: Sequence[Sequence[str]]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
         """(row, column) of every known feature occurrence."""
         get = self.index.get
-        cols = np.fromiter((get(f, -1) for feats in units for f in feats), dtype=np.int64)
+        cols = np.array([get(f, -1) for feats in units for f in feats], dtype=np.int64)
         sizes = np.fromiter((len(feats) for feats in units), dtype=np.int64, count=len(units))
         rows = np.repeat(np.arange(len(units), dtype=np.int64), sizes)
         known = cols >= 0
@@ -212,4 +209,4 @@ class LexicalSpace:
 def embed_units(units: Sequence[Unit], embeddings: StaticEmbeddings) -> NDArray[np.float32]:
     """One row per unit: the mean vector of its affirmed words (negated and hypothetical words
     are out of play here; the lexical features carry negation as marked words)."""
-    return embeddings.mean_vectors([list(u.affirmed_words) for u in units])
+    return embeddings.mean_vectors([u.affirmed_words for u in units])

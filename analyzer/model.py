@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 from safetensors.numpy import load_file, save_file
 
-from analyzer.arrays import grouped_sums
+from analyzer.arrays import grouped_sums, grouped_top2
 from analyzer.embeddings import StaticEmbeddings
 from analyzer.errors import ConfigError
 from analyzer.features import LexicalSpace, Unit, embed_units
@@ -53,12 +53,16 @@ def sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
 def doc_features(unit_probs: NDArray[np.float64], text_probs: NDArray[np.float64]) -> NDArray[np.float64]:
     """Stage-2 input: per label, the best unit score and the mean of the best two; the length;
     and the whole-text model's score per theme."""
-    n, n_labels = unit_probs.shape
-    if n == 0:
-        return np.concatenate([logit(np.zeros(2 * n_labels)), [0.0], logit(text_probs)])
-    best = unit_probs.max(axis=0)
-    top2 = np.sort(unit_probs, axis=0)[-2:].mean(axis=0) if n > 1 else best
-    return np.concatenate([logit(best), logit(top2), [np.log1p(n)], logit(text_probs)])
+    return np.asarray(doc_features_many([unit_probs], text_probs[None, :])[0])
+
+
+def doc_features_many(
+    unit_probs: Sequence[NDArray[np.float64]], text_probs: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """``doc_features`` for many documents at once: one row each."""
+    sizes = np.fromiter((len(u) for u in unit_probs), dtype=np.int64, count=len(unit_probs))
+    best, top2 = grouped_top2(np.concatenate(unit_probs), sizes)
+    return np.hstack([logit(best), logit(top2), np.log1p(sizes)[:, None], logit(text_probs)])
 
 
 # Themes THEMES.md defines as what is left when no more specific reason is given.
@@ -173,7 +177,7 @@ class ThemeModel:
         base = self.base_scores_many(docs, embs)
         if not base:
             return []
-        features = np.stack([doc_features(unit_p, text_p) for unit_p, text_p in base])
+        features = doc_features_many([unit_p for unit_p, _ in base], np.stack([text_p for _, text_p in base]))
         doc_p = sigmoid(features @ (self.doc_w * self.doc_mask).T + self.doc_b)
         return [(unit_p, p) for (unit_p, _), p in zip(base, doc_p, strict=True)]
 

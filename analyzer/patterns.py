@@ -166,7 +166,7 @@ class PatternMatcher:
                     elif gap is not None:  # two gaps in a row add up
                         gap = _Gap(gap.low + s.low, gap.high + s.high, gap.no_punct or s.no_punct)
                 self.chains.setdefault(chain[0][0], []).append((key, chain))
-        for derived in ("_seg_of", "_whole", "_chained"):  # rebuilt on the next call
+        for derived in ("_seg_of", "_whole", "_chained", "_chain_segments"):  # rebuilt on the next call
             self.__dict__.pop(derived, None)
 
     def _add_segment(self, words: list[_Word]) -> str:
@@ -186,8 +186,7 @@ class PatternMatcher:
         return seg
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
-        seg_of = self._seg_of
-        whole = self._whole
+        seg_of, whole, in_chains = self._seg_of, self._whole, self._chain_segments
         out: set[tuple[str, int, int]] = set()
         found: dict[str, dict[int, set[int]]] = {}
         for matcher in (self.lower, self.lemma):
@@ -196,9 +195,12 @@ class PatternMatcher:
                 # a one-segment pattern is matched outright; longer chains need every segment first
                 for name in whole.get(seg, ()):
                     out.add((name, start, end))
-                found.setdefault(seg, {}).setdefault(start, set()).add(end)
+                if seg in in_chains:
+                    found.setdefault(seg, {}).setdefault(start, set()).add(end)
         for seg, first in found.items():
             for name, chain in self._chained.get(seg, ()):
+                if any(later not in found for later, _ in chain[1:]):
+                    continue
                 for start, ends in first.items():
                     for end in self._extend(doc, chain, 1, ends, found):
                         out.add((name, start, end))
@@ -211,6 +213,10 @@ class PatternMatcher:
     @cached_property
     def _whole(self) -> dict[str, list[str]]:
         return {seg: [name for name, chain in chains if len(chain) == 1] for seg, chains in self.chains.items()}
+
+    @cached_property
+    def _chain_segments(self) -> set[str]:
+        return {seg for chains in self._chained.values() for _, chain in chains for seg, _ in chain}
 
     @cached_property
     def _chained(self) -> dict[str, list[tuple[str, list[tuple[str, _Gap | None]]]]]:

@@ -13,18 +13,20 @@ The recipe, deterministic for the same data:
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed
 from numpy.typing import NDArray
 from spacy.language import Language
 
 from analyzer.corpus import Record
 from analyzer.embeddings import StaticEmbeddings
 from analyzer.features import LexicalSpace, Unit, embed_units, extract_units
-from analyzer.model import STRENGTH, ThemeModel, doc_feature_mask, doc_features, text_lexical
+from analyzer.model import STRENGTH, ThemeModel, doc_feature_mask, doc_features_many, text_lexical
 from analyzer.taxonomy import THEME_IDS
 
 LABELS = [*THEME_IDS, STRENGTH]
@@ -94,6 +96,12 @@ def _fold_of(record_id: str, folds: int) -> int:
     return int(hashlib.sha256(("fold:" + record_id).encode()).hexdigest(), 16) % folds
 
 
+def _jobs() -> int:
+    """Processes for the per-label fits: every core, up to four."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 4))
+
+
 def _logistic(x: Any, y: NDArray[np.int8], C: float, positive_weight: float) -> tuple[NDArray[np.float64], float]:
     import warnings
 
@@ -137,10 +145,10 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
         w_lex = np.zeros((vocab_size, y.shape[1]), dtype=np.float32)
         w_emb = np.zeros((dim2, y.shape[1]), dtype=np.float32)
         bias = np.full(y.shape[1], -6.0, dtype=np.float32)
-        for j in range(y.shape[1]):
-            if y[:, j].sum() == 0 or y[:, j].sum() == len(y):
-                continue
-            coef, b = _logistic(x, y[:, j], C, pw)
+        labels = [j for j in range(y.shape[1]) if 0 < y[:, j].sum() < len(y)]
+        # one independent fit per label, so processes give the same weights as a loop
+        fits = Parallel(n_jobs=_jobs())(delayed(_logistic)(x, y[:, j], C, pw) for j in labels)
+        for j, (coef, b) in zip(labels, fits, strict=True):
             w_lex[:, j] = coef[:vocab_size]
             if use_emb:
                 w_emb[:, j] = coef[vocab_size:]
@@ -168,13 +176,28 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
     )
 
 
-def doc_scores(model: ThemeModel, doc: ParsedDoc) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Scores using the embeddings computed once at parse time."""
-    return model.scores(doc.units, doc.emb if doc.emb.shape[1] else None)
+def _chunks(docs: Sequence[ParsedDoc], size: int = 512) -> list[Sequence[ParsedDoc]]:
+    return [docs[i : i + size] for i in range(0, len(docs), size)]
 
 
-def stage2_features(model: ThemeModel, doc: ParsedDoc) -> NDArray[np.float64]:
-    return doc_features(*model.base_scores(doc.units, doc.emb if doc.emb.shape[1] else None))
+def _embs(docs: Sequence[ParsedDoc]) -> list[NDArray[np.float32]] | None:
+    """The embeddings computed once at parse time (None when the model has none)."""
+    return [d.emb for d in docs] if docs and docs[0].emb.shape[1] else None
+
+
+def doc_scores_many(
+    model: ThemeModel, docs: Sequence[ParsedDoc]
+) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
+    """(unit, document) scores of many docs, scored a chunk at a time."""
+    return [s for chunk in _chunks(docs) for s in model.scores_many([d.units for d in chunk], _embs(chunk))]
+
+
+def stage2_features_many(model: ThemeModel, docs: Sequence[ParsedDoc]) -> list[NDArray[np.float64]]:
+    out: list[NDArray[np.float64]] = []
+    for chunk in _chunks(docs):
+        base = model.base_scores_many([d.units for d in chunk], _embs(chunk))
+        out.extend(doc_features_many([unit_p for unit_p, _ in base], np.stack([text_p for _, text_p in base])))
+    return out
 
 
 def fit_doc_model(
@@ -204,9 +227,9 @@ def fit_model(docs: Sequence[ParsedDoc], cfg: TrainConfig, progress: Progress | 
     for k in range(cfg.folds):
         say(f"fold {k + 1}/{cfg.folds}")
         m = fit_base_models([d for d, f in zip(docs, folds, strict=True) if f != k], cfg)
-        for i, f in enumerate(folds):
-            if f == k:
-                oof[i] = stage2_features(m, docs[i])
+        held = [i for i, f in enumerate(folds) if f == k]
+        for i, feats in zip(held, stage2_features_many(m, [docs[i] for i in held]), strict=True):
+            oof[i] = feats
     say("base models on all training data")
     model = fit_base_models(docs, cfg)
     model.doc_w, model.doc_b = fit_doc_model(np.vstack(oof), np.vstack([d.y for d in docs]), cfg)
@@ -217,7 +240,7 @@ def fit_model(docs: Sequence[ParsedDoc], cfg: TrainConfig, progress: Progress | 
 def predict_docs(model: ThemeModel, docs: Sequence[ParsedDoc]) -> NDArray[np.float64]:
     if not docs:
         return np.zeros((0, len(THEME_IDS)))
-    return np.vstack([doc_scores(model, d)[1] for d in docs])
+    return np.vstack([doc_p for _, doc_p in doc_scores_many(model, docs)])
 
 
 def choose_thresholds(probs: NDArray[np.float64], y: NDArray[np.int8]) -> NDArray[np.float64]:
@@ -238,7 +261,7 @@ def choose_thresholds(probs: NDArray[np.float64], y: NDArray[np.int8]) -> NDArra
 
 def choose_strength_threshold(model: ThemeModel, docs: Sequence[ParsedDoc]) -> float:
     j = LABELS.index(STRENGTH)
-    scores = np.concatenate([doc_scores(model, d)[0][:, j] for d in docs if d.units] or [np.zeros(0)])
+    scores = np.concatenate([unit_p[:, j] for unit_p, _ in doc_scores_many(model, docs)] or [np.zeros(0)])
     y = np.concatenate([d.unit_y[:, j] for d in docs if d.units] or [np.zeros(0, dtype=np.int8)])
     return float(choose_thresholds(scores[:, None], y[:, None].astype(np.int8))[0])
 

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import bisect
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -44,9 +43,9 @@ _RULE_LISTS = {
 }
 
 
-@dataclass(frozen=True)
-class SentenceContext:
-    """Scope and speaker of one sentence; ``status`` has one code per token of the sentence."""
+class SentenceContext(NamedTuple):
+    """Scope and speaker of one sentence; ``status`` has one code per token of the sentence.
+    (A named tuple: one is built per sentence, and it is cheaper than a frozen dataclass.)"""
 
     start: int
     end: int
@@ -83,6 +82,8 @@ def load_context_rules(path: Path) -> dict[str, Any]:
         window = rules[section].get("window")
         if not isinstance(window, int) or window < 1:
             raise ConfigError(f"{path}: [{section}] window must be a positive integer")
+    if not isinstance(rules["dismissal"].get("referents"), list):
+        raise ConfigError(f"{path}: [dismissal] needs a list 'referents'")
     if not isinstance(rules["source"].get("employer_pronouns"), list):
         raise ConfigError(f"{path}: [source] needs a list 'employer_pronouns'")
     return rules
@@ -116,6 +117,7 @@ class FeedbackContext:
         self.neg_window = int(rules["negation"]["window"])
         self.hyp_window = int(rules["hypothetical"]["window"])
         self.employer_pronouns = set(rules["source"]["employer_pronouns"])
+        self.referents = set(rules["dismissal"]["referents"])
 
     # -- helpers -------------------------------------------------------------------------
     def _ends_clause(self, t: TokenTable, i: int) -> bool:
@@ -201,9 +203,15 @@ class FeedbackContext:
                 continue
             triggers.append(("dismissal", start, end))
             before = self._backward(toks, start, sents[sent_of[start]][0])
-            if all(toks.is_punct[k] for k in before):
-                before = self._clause_before(toks, start)
             mark(before, DISMISSED)
+            # "... too senior. Truly, that wasn't a concern": while what stands before the
+            # trigger only points back, the dismissed topic is the clause before that
+            scope, hops = before if before else range(start, start), 0
+            while (
+                hops < 3 and scope.start > 0 and all(toks.is_punct[k] or toks.lower[k] in self.referents for k in scope)
+            ):
+                scope, hops = self._clause_before(toks, scope.start), hops + 1
+                mark(scope, DISMISSED)
             mark(range(start, end), DISMISSED)
 
         sources = self._sources(toks, sents, sent_of, by_kind)
@@ -247,9 +255,9 @@ class FeedbackContext:
         out: list[str] = []
         header_open = False
         quote_open = False
-        quotes = [k for k, x in enumerate(t.text) if x in _QUOTES]  # usually none
+        quotes = [] if _QUOTES.isdisjoint(t.text) else [k for k, x in enumerate(t.text) if x in _QUOTES]
         for s_idx, (start, end) in enumerate(sents):
-            words = set(t.lower[start:end])
+            words = set(t.lower[start:end]) if quote_open or employer_doc else set()
             if s_idx and "\n\n" in t.text[start - 1] + " " * t.has_space[start - 1] + t.text[start]:
                 header_open = False
             employer = (
