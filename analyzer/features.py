@@ -92,12 +92,10 @@ def extract_units(parsed: Doc) -> list[Unit]:
     t = token_table(parsed)
     status: list[int] = parsed._.token_status
     cues: list[CueMatch] = parsed._.cues or []
-    lemma, lower, is_punct, is_space, is_alpha, like_num = (
-        t.lemma, t.lower, t.is_punct, t.is_space, t.is_alpha, t.like_num
-    )  # fmt: skip
+    lemma, lower, is_space, is_alpha, like_num = t.lemma, t.lower, t.is_space, t.is_alpha, t.like_num
     # Once per doc, each word's feature: its lemma ("¬" marked when negated), or None when a
     # hypothetical or dismissed scope puts it out of play (which also breaks bigrams).
-    is_word = [not (p or s) for p, s in zip(is_punct, is_space, strict=True)]
+    is_word = t.is_word
     base = ["<num>" if n else lem for lem, n in zip(lemma, like_num, strict=True)]
     word_gram = [
         b if st == AFFIRMED else NEG + b if st == NEGATED else None

@@ -153,7 +153,8 @@ class ThemeModel:
             z_units += grouped_sums(self.w_lex[indices] * data[:, None], np.diff(indptr))
             # a whole text is the bag of all its units' features
             doc_of_unit = np.repeat(np.arange(n_docs, dtype=np.int64), sizes)
-            t_ptr, t_idx, t_data = self.lexical.weigh(doc_of_unit[rows], cols, n_docs, norm="l2")
+            text_norm = str(self.meta.get("text_norm", "l2"))
+            t_ptr, t_idx, t_data = self.lexical.weigh(doc_of_unit[rows], cols, n_docs, norm=text_norm)
             z_text += grouped_sums(self.text_w_lex[t_idx] * t_data[:, None], np.diff(t_ptr))
             if scale > 0:
                 z_units += (emb * scale) @ self.w_emb

@@ -41,9 +41,10 @@ class TrainConfig:
     emb_scale: float = 0.5
     min_df: int = 2
     folds: int = 4
-    positive_weight: float = 3.0  # units are mostly negative; weigh the few positives up
+    positive_weight: float = 2.0  # units are mostly negative; weigh the few positives up
     use_embeddings: bool = True
     norm: str = "none"  # lexical feature scaling: l2 | sqrt | none
+    text_norm: str = "none"  # the same for the whole-text model
 
 
 @dataclass
@@ -136,7 +137,7 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
     x_units = design([u.lexical for u in units], np.vstack([d.emb for d in docs]))
     y_units = np.vstack([d.unit_y for d in docs])
     text_emb = np.vstack([d.emb.mean(axis=0) if len(d.units) else np.zeros(dim2, np.float32) for d in docs])
-    x_text = design([text_lexical(d.units) for d in docs], text_emb, norm="l2")
+    x_text = design([text_lexical(d.units) for d in docs], text_emb, norm=cfg.text_norm)
     y_text = np.vstack([d.y for d in docs])
 
     def fit_all(
@@ -171,7 +172,7 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
         doc_b=np.zeros(n_themes),
         thresholds=np.full(n_themes, 0.5),
         strength_threshold=0.5,
-        meta={"emb_scale": cfg.emb_scale if use_emb else 0.0, "lexical_norm": cfg.norm},
+        meta={"emb_scale": cfg.emb_scale if use_emb else 0.0, "lexical_norm": cfg.norm, "text_norm": cfg.text_norm},
         embeddings=None,
     )
 

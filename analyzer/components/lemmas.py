@@ -52,13 +52,10 @@ class LemmaTable:
         # one array write instead of a Python setter per token; the strings go to the token table
         table = token_table(doc)
         by_lower = self._by_lower
-        entries = []
-        for low in table.lower:
-            entry = by_lower.get(low)
-            if entry is None:
-                lemma = self.table.get(low, low)
-                entry = by_lower[low] = (lemma, doc.vocab.strings.add(lemma))
-            entries.append(entry)
+        for low in set(table.lower).difference(by_lower):  # forms not seen before
+            lemma = self.table.get(low, low)
+            by_lower[low] = (lemma, doc.vocab.strings.add(lemma))
+        entries = [by_lower[low] for low in table.lower]
         table.lemma = [e[0] for e in entries]
         lemmas = np.array([e[1] for e in entries], dtype=np.uint64)
         doc.from_array([LEMMA], lemmas.reshape(-1, 1))  # type: ignore[arg-type]

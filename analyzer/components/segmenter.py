@@ -19,8 +19,6 @@ from spacy.tokens import Doc
 from analyzer.components.tokens import TokenTable, token_table
 
 _FINAL = re.compile(r"^[.!?…]+$")
-_FINAL_CHARS = frozenset(".!?…")
-_BREAK_SPACE = frozenset(" \t\r\n\x0b\x0c\u2028\u2029\x85")  # a line break may follow other spaces
 _BULLET = re.compile(r"^([-*•·–—>]|\d{1,2}[.)]|[a-z][.)]|\(\d{1,2}\)|#+)$")
 _CLOSERS = {'"', "'", "”", "’", ")", "]", "»"}
 # Words that start a new clause in long unpunctuated dictation.
@@ -76,7 +74,7 @@ class FeedbackSegmenter:
         words_upto = list(itertools.accumulate(not p for p in t.is_punct))
         line_start = 0  # index of the first token of the current line
         # Only line breaks and sentence-final punctuation can start a sentence: visit just those.
-        for i in [i for i, x in enumerate(texts) if x[0] in _FINAL_CHARS or x[0] in _BREAK_SPACE]:
+        for i in [i for i, b in enumerate(t.may_break) if b]:
             text = texts[i]
             if is_space[i] and "\n" in text:
                 line_words = words_upto[i - 1] - (words_upto[line_start - 1] if line_start else 0) if i else 0

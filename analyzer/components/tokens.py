@@ -15,9 +15,9 @@ from spacy.tokens import Doc
 
 _KEY = "analyzer.token_table"
 _POSITIONAL = [ORTH, IDX, SPACY]
-# Per word form: (text, lower, is_space, is_punct, is_alpha, like_num, is_stop). These depend
-# on the form only, so each form is read from its lexeme once per process.
-_LEXICAL: dict[int, tuple[str, str, bool, bool, bool, bool, bool]] = {}
+# Per word form: (text, lower, is_space, is_punct, is_alpha, like_num, is_word, may_break).
+# These depend on the form only, so each form is read from its lexeme once per process.
+_LEXICAL: dict[int, tuple[str, str, bool, bool, bool, bool, bool, bool]] = {}
 
 
 @dataclass(slots=True)
@@ -30,16 +30,20 @@ class TokenTable:
     is_punct: Sequence[bool]
     is_alpha: Sequence[bool]
     like_num: Sequence[bool]
-    is_stop: Sequence[bool]
+    is_word: Sequence[bool]  # neither punctuation nor space
+    may_break: Sequence[bool]  # starts with a sentence-final mark or a space: may end a sentence
     lemma: Sequence[str]  # the lower-case forms until the ``lemma_table`` component sets them
 
     def __len__(self) -> int:
         return len(self.text)
 
 
-def _lexical(doc: Doc, orth: int) -> tuple[str, str, bool, bool, bool, bool, bool]:
+def _lexical(doc: Doc, orth: int) -> tuple[str, str, bool, bool, bool, bool, bool, bool]:
     lex = doc.vocab[orth]
-    entry = (lex.orth_, lex.lower_, lex.is_space, lex.is_punct, lex.is_alpha, lex.like_num, lex.is_stop)
+    text = lex.orth_
+    may_break = bool(text) and (text[0] in ".!?…" or text[0].isspace())
+    is_word = not (lex.is_punct or lex.is_space)
+    entry = (text, lex.lower_, lex.is_space, lex.is_punct, lex.is_alpha, lex.like_num, is_word, may_break)
     _LEXICAL[orth] = entry
     return entry
 
@@ -55,7 +59,9 @@ def token_table(doc: Doc) -> TokenTable:
         orth, idx, space = [], [], []
     get = _LEXICAL.get
     rows = [get(h) or _lexical(doc, h) for h in orth]
-    text, lower, is_space, is_punct, is_alpha, like_num, is_stop = zip(*rows, strict=True) if rows else ((),) * 7
+    text, lower, is_space, is_punct, is_alpha, like_num, is_word, may_break = (
+        zip(*rows, strict=True) if rows else ((),) * 8
+    )
     table = TokenTable(
         text=text,
         lower=lower,
@@ -65,7 +71,8 @@ def token_table(doc: Doc) -> TokenTable:
         is_punct=is_punct,
         is_alpha=is_alpha,
         like_num=like_num,
-        is_stop=is_stop,
+        is_word=is_word,
+        may_break=may_break,
         lemma=lower,
     )
     doc.user_data[_KEY] = table
