@@ -406,6 +406,9 @@ def run_batch(
     n_workers = workers if workers is not None else default_workers(expected)
     writer = open_output(output_path, tmp, columns, input_schema)
     progress = _Progress(expected) if show_progress else None
+    # The loaded pipeline and model are about 90,000 long-lived objects: frozen, the collector
+    # stops walking them on every full pass while the rows stream through.
+    gc.freeze()
     try:
         for out_rows in _analysed_chunks(analyzer, chunks, text_columns, id_column, n_workers):
             for r in out_rows:
@@ -429,6 +432,7 @@ def run_batch(
             tmp.unlink(missing_ok=True)
         raise
     finally:
+        gc.unfreeze()
         if progress:
             progress.stop()
     summary.seconds = time.perf_counter() - started

@@ -12,9 +12,20 @@ from collections import Counter
 from pathlib import Path
 
 THEMES = {
-    "nerves", "underprepared", "skills_gap", "experience_gap", "communication", "fit",
-    "overqualified", "application_materials", "internal_candidate", "cost",
-    "hiring_freeze", "competition", "no_feedback", "logistics",
+    "nerves",
+    "underprepared",
+    "skills_gap",
+    "experience_gap",
+    "communication",
+    "fit",
+    "overqualified",
+    "application_materials",
+    "internal_candidate",
+    "cost",
+    "hiring_freeze",
+    "competition",
+    "no_feedback",
+    "logistics",
 }
 TRAP_TYPES = {"negated", "dismissed", "hypothetical", "neutral"}
 VOICES = {"employer", "candidate"}
