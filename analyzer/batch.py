@@ -466,7 +466,9 @@ def _analysed_chunks(
     _WORKER_ANALYZER = analyzer  # inherited by the forked workers, not pickled
     from collections import deque
 
-    with mp.get_context("fork").Pool(workers, initializer=_worker_start) as pool:
+    # run_batch froze the loaded model for the collector before this fork, so the workers leave
+    # it alone too (and keep sharing its memory pages with the parent)
+    with mp.get_context("fork").Pool(workers) as pool:
         # Each chunk goes out in small pieces, so both workers stay busy up to the last row.
         pending: deque[list[Any]] = deque()
         for chunk in chunks:
@@ -476,12 +478,6 @@ def _analysed_chunks(
                 yield [row for piece in pending.popleft() for row in piece.get()]
         while pending:
             yield [row for piece in pending.popleft() for row in piece.get()]
-
-
-def _worker_start() -> None:
-    # The model loaded before the fork is never garbage: keep the collector off it (and off
-    # its memory pages, which the workers then keep sharing with the parent).
-    gc.freeze()
 
 
 def _analyse_chunk(

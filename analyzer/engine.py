@@ -8,12 +8,14 @@ pasted note and a row of a million-row batch are analysed the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from spacy.tokens import Doc
-from threadpoolctl import ThreadpoolController
 
 from analyzer.advice import AdviceLibrary, load_advice
 from analyzer.errors import InputError
@@ -52,7 +54,6 @@ class Analyzer:
             version=str(self.model.meta.get("version", "0")),
         )
         self._strength = self.model.labels.index(STRENGTH)
-        self._blas = ThreadpoolController()
 
     def analyze(self, text: str) -> AnalysisResult:
         [result] = self._results([self.nlp(check_text(text))], [text])
@@ -91,14 +92,20 @@ class Analyzer:
         if pending:
             yield from flush()
 
+    @cached_property
+    def _blas(self) -> Any:
+        from threadpoolctl import ThreadpoolController  # only batches need it: not on analyze's path
+
+        return ThreadpoolController()
+
     # -- from a parsed doc to a result ------------------------------------------------------
     def _results(self, docs: list[Doc], texts: list[str], detail: bool = True) -> list[AnalysisResult]:
         """``texts`` are the analysed strings themselves (``doc.text`` would rebuild them token
         by token). The model scores all the docs' clauses in one pass."""
         units = [extract_units(doc) for doc in docs]
-        # The products are small: BLAS threads cost more in start-up and spinning than they
-        # save, and they take the second core from a batch's other worker.
-        with self._blas.limit(limits=1, user_api="blas"):
+        # Many docs' products are big enough for BLAS to start threads, which cost more in
+        # start-up and spinning than they save and take the core of a batch's other worker.
+        with self._blas.limit(limits=1, user_api="blas") if len(docs) > 1 else nullcontext():
             scored = self.model.scores_many(units)
         return [
             self._result(doc, text, u, unit_p, doc_p, detail)

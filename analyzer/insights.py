@@ -106,10 +106,9 @@ def worst_errors(predictions: pd.DataFrame, k: int = 10) -> pd.DataFrame:
 
 def plot_confusions(table: pd.DataFrame) -> Any:
     """Heat map of ``confusions``: missed themes (rows) against themes predicted instead."""
-    from matplotlib.figure import Figure
+    from analyzer.reports import new_figure
 
-    fig = Figure(figsize=(7, 6))
-    ax = fig.subplots()
+    fig, ax = new_figure(7, 6)
     ax.imshow(table.values, cmap="Reds")
     ax.set_xticks(range(len(table.columns)), list(table.columns), rotation=90)
     ax.set_yticks(range(len(table.index)), list(table.index))

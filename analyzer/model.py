@@ -50,18 +50,13 @@ def sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
     return np.asarray(1.0 / (1.0 + np.exp(-z)))
 
 
-def doc_features(unit_probs: NDArray[np.float64], text_probs: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Stage-2 input: per label, the best unit score and the mean of the best two; the length;
-    and the whole-text model's score per theme."""
-    return np.asarray(doc_features_many([unit_probs], text_probs[None, :])[0])
-
-
-def doc_features_many(
-    unit_probs: Sequence[NDArray[np.float64]], text_probs: NDArray[np.float64]
+def doc_features(
+    unit_probs: NDArray[np.float64], sizes: NDArray[np.int64], text_probs: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """``doc_features`` for many documents at once: one row each."""
-    sizes = np.fromiter((len(u) for u in unit_probs), dtype=np.int64, count=len(unit_probs))
-    best, top2 = grouped_top2(np.concatenate(unit_probs), sizes)
+    """Stage-2 input, one row per document: per label, its best unit score and the mean of its
+    best two; its length; and the whole-text model's score per theme. ``unit_probs`` holds the
+    documents' units one after another, ``sizes`` how many each has."""
+    best, top2 = grouped_top2(unit_probs, sizes)
     return np.hstack([logit(best), logit(top2), np.log1p(sizes)[:, None], logit(text_probs)])
 
 
@@ -119,21 +114,13 @@ class ThemeModel:
             return np.zeros((len(units), self.w_emb.shape[0]), dtype=np.float32)
         return embed_units(units, self.embeddings)
 
-    def base_scores(
-        self, units: Sequence[Unit], emb: NDArray[np.float32] | None = None
-    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """(units, labels) unit probabilities and (themes,) whole-text probabilities."""
-        [(unit_p, text_p)] = self.base_scores_many([units], None if emb is None else [emb])
-        return unit_p, text_p
-
-    def base_scores_many(
-        self, docs: Sequence[Sequence[Unit]], embs: Sequence[NDArray[np.float32]] | None = None
-    ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
-        """``base_scores`` for many documents in one pass: one feature lookup, one sparse
-        product and one embedding product for all their units (per-document numpy calls
-        cost more than the arithmetic)."""
-        if not docs:
-            return []
+    def _base_scores(
+        self, docs: Sequence[Sequence[Unit]], embs: Sequence[NDArray[np.float32]] | None
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]]:
+        """Unit probabilities of all the documents' units one after another (units, labels),
+        whole-text probabilities (documents, themes) and each document's unit count. One
+        feature lookup, one sparse product and one embedding product for all their units:
+        per-document numpy calls cost more than the arithmetic."""
         sizes = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
         flat = [u for d in docs for u in d]
         n, n_docs = len(flat), len(docs)
@@ -145,11 +132,9 @@ class ThemeModel:
         scale = float(self.meta["emb_scale"])
         z_units = np.tile(self.bias.astype(np.float64), (n, 1))
         z_text = np.tile(self.text_bias.astype(np.float64), (n_docs, 1))
-        has_units = sizes > 0
         if n:
             rows, cols = self.lexical.lookup([u.lexical for u in flat])
             indptr, indices, data = self.lexical.weigh(rows, cols, n)
-            # row sums of the sparse product (np.add.at is slow)
             z_units += grouped_sums(self.w_lex[indices] * data[:, None], np.diff(indptr))
             # a whole text is the bag of all its units' features
             doc_of_unit = np.repeat(np.arange(n_docs, dtype=np.int64), sizes)
@@ -157,12 +142,18 @@ class ThemeModel:
             t_ptr, t_idx, t_data = self.lexical.weigh(doc_of_unit[rows], cols, n_docs, norm=text_norm)
             z_text += grouped_sums(self.text_w_lex[t_idx] * t_data[:, None], np.diff(t_ptr))
             if scale > 0:
+                has_units = sizes > 0
                 z_units += (emb * scale) @ self.w_emb
                 doc_emb = grouped_sums(emb, sizes)[has_units] / sizes[has_units, None]
                 z_text[has_units] += (doc_emb * scale) @ self.text_w_emb
-        unit_p, text_p = sigmoid(z_units), sigmoid(z_text)
-        bounds = np.cumsum(sizes)[:-1]
-        return list(zip(np.split(unit_p, bounds), text_p, strict=True))
+        return sigmoid(z_units), sigmoid(z_text), sizes
+
+    def stage2_features(
+        self, docs: Sequence[Sequence[Unit]], embs: Sequence[NDArray[np.float32]] | None = None
+    ) -> NDArray[np.float64]:
+        """The document model's input, one row per document (what training fits it on)."""
+        unit_p, text_p, sizes = self._base_scores(docs, embs)
+        return doc_features(unit_p, sizes, text_p)
 
     def scores(
         self, units: Sequence[Unit], emb: NDArray[np.float32] | None = None
@@ -174,13 +165,12 @@ class ThemeModel:
     def scores_many(
         self, docs: Sequence[Sequence[Unit]], embs: Sequence[NDArray[np.float32]] | None = None
     ) -> list[tuple[NDArray[np.float64], NDArray[np.float64]]]:
-        """``scores`` for many documents at once."""
-        base = self.base_scores_many(docs, embs)
-        if not base:
+        """``scores`` for many documents in one pass."""
+        if not docs:
             return []
-        features = doc_features_many([unit_p for unit_p, _ in base], np.stack([text_p for _, text_p in base]))
-        doc_p = sigmoid(features @ (self.doc_w * self.doc_mask).T + self.doc_b)
-        return [(unit_p, p) for (unit_p, _), p in zip(base, doc_p, strict=True)]
+        unit_p, text_p, sizes = self._base_scores(docs, embs)
+        doc_p = sigmoid(doc_features(unit_p, sizes, text_p) @ (self.doc_w * self.doc_mask).T + self.doc_b)
+        return list(zip(np.split(unit_p, np.cumsum(sizes)[:-1]), doc_p, strict=True))
 
     @cached_property
     def doc_mask(self) -> NDArray[np.float64]:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -132,6 +132,13 @@ def _variants(specs: list[_Gap | _Word]) -> list[list[_Gap | _Word]]:
     return variants
 
 
+class _ChainIndex(NamedTuple):
+    seg_of: dict[int, str]  # PhraseMatcher match id -> segment name
+    whole: dict[str, list[str]]  # segment -> keys of the one-segment patterns it completes
+    chained: dict[str, list[tuple[str, list[tuple[str, _Gap | None]]]]]  # first segment -> longer chains
+    chain_segments: set[str]  # every segment some longer chain needs
+
+
 class PatternMatcher:
     """Matches pattern strings (see ``compile_pattern``) and returns ``(key, start, end)``."""
 
@@ -166,8 +173,7 @@ class PatternMatcher:
                     elif gap is not None:  # two gaps in a row add up
                         gap = _Gap(gap.low + s.low, gap.high + s.high, gap.no_punct or s.no_punct)
                 self.chains.setdefault(chain[0][0], []).append((key, chain))
-        for derived in ("_seg_of", "_whole", "_chained", "_chain_segments"):  # rebuilt on the next call
-            self.__dict__.pop(derived, None)
+        self.__dict__.pop("_index", None)  # rebuilt on the next call
 
     def _add_segment(self, words: list[_Word]) -> str:
         seg = f"seg{self._n}"
@@ -186,7 +192,8 @@ class PatternMatcher:
         return seg
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
-        seg_of, whole, in_chains = self._seg_of, self._whole, self._chain_segments
+        index = self._index
+        seg_of, whole, in_chains = index.seg_of, index.whole, index.chain_segments
         out: set[tuple[str, int, int]] = set()
         found: dict[str, dict[int, set[int]]] = {}
         for matcher in (self.lower, self.lemma):
@@ -198,7 +205,7 @@ class PatternMatcher:
                 if seg in in_chains:
                     found.setdefault(seg, {}).setdefault(start, set()).add(end)
         for seg, first in found.items():
-            for name, chain in self._chained.get(seg, ()):
+            for name, chain in index.chained.get(seg, ()):
                 if any(later not in found for later, _ in chain[1:]):
                     continue
                 for start, ends in first.items():
@@ -207,20 +214,15 @@ class PatternMatcher:
         return sorted(out, key=lambda m: (m[1], m[2], m[0]))
 
     @cached_property
-    def _seg_of(self) -> dict[int, str]:
-        return {self.vocab.strings.add(f"seg{k}"): f"seg{k}" for k in range(self._n)}
-
-    @cached_property
-    def _whole(self) -> dict[str, list[str]]:
-        return {seg: [name for name, chain in chains if len(chain) == 1] for seg, chains in self.chains.items()}
-
-    @cached_property
-    def _chain_segments(self) -> set[str]:
-        return {seg for chains in self._chained.values() for _, chain in chains for seg, _ in chain}
-
-    @cached_property
-    def _chained(self) -> dict[str, list[tuple[str, list[tuple[str, _Gap | None]]]]]:
-        return {seg: [(n, c) for n, c in chains if len(c) > 1] for seg, chains in self.chains.items()}
+    def _index(self) -> _ChainIndex:
+        """Lookups derived from ``chains`` for matching; dropped by ``add``."""
+        chained = {seg: [(n, c) for n, c in chains if len(c) > 1] for seg, chains in self.chains.items()}
+        return _ChainIndex(
+            seg_of={self.vocab.strings.add(f"seg{k}"): f"seg{k}" for k in range(self._n)},
+            whole={seg: [name for name, chain in chains if len(chain) == 1] for seg, chains in self.chains.items()},
+            chained=chained,
+            chain_segments={seg for cs in chained.values() for _, chain in cs for seg, _ in chain},
+        )
 
     def _extend(
         self,

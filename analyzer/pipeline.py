@@ -7,7 +7,7 @@ components below add sentences, lemmas, cues and context from packaged data file
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import cast
 
 import spacy
 from spacy.language import Language
@@ -30,10 +30,10 @@ def build_pipeline() -> Language:
     nlp.add_pipe("feedback_segmenter")
     # The data files are loaded into the components after they are added: passed as config,
     # spaCy would type-check every one of their thousands of entries (a second at start-up).
-    lemma_table: Any = nlp.add_pipe("lemma_table")
+    lemma_table = cast(_lemmas.LemmaTable, nlp.add_pipe("lemma_table"))
     lemma_table.set_table(_lemmas.load_lemma_table(RESOURCES / "lemmas.json"))
-    theme_cues: Any = nlp.add_pipe("theme_cues")
+    theme_cues = cast(_cues.ThemeCues, nlp.add_pipe("theme_cues"))
     theme_cues.add_patterns(_cues.load_cue_table(RESOURCES / "cues.toml", {*THEME_IDS, _cues.STRENGTH}))
-    feedback_context: Any = nlp.add_pipe("feedback_context")
+    feedback_context = cast(_context.FeedbackContext, nlp.add_pipe("feedback_context"))
     feedback_context.set_rules(_context.load_context_rules(RESOURCES / "context.toml"))
     return nlp

@@ -95,7 +95,7 @@ def render_trends(summary: TrendSummary, console: Console) -> None:
 
 
 # -- charts and files -----------------------------------------------------------------------
-def _figure(width: float, height: float) -> tuple[Any, Any]:
+def new_figure(width: float, height: float) -> tuple[Any, Any]:
     """A matplotlib Figure without pyplot: no global state, no GUI backend, shows in notebooks."""
     from matplotlib.figure import Figure
 
@@ -109,7 +109,7 @@ def plot_theme_frequency(summary: TrendSummary) -> Any:
     period = summary.breakdowns.get("month") or summary.breakdowns.get("quarter")
     if not period or not period.groups:
         return None
-    fig, ax = _figure(8, 4)
+    fig, ax = new_figure(8, 4)
     xs = list(period.groups)
     for t in [c.theme for c in summary.overall[:6]]:
         ax.plot(
@@ -131,7 +131,7 @@ def plot_themes_by_stage(summary: TrendSummary) -> Any:
     stage = summary.breakdowns.get("stage")
     if not stage or not stage.groups:
         return None
-    fig, ax = _figure(8, 4)
+    fig, ax = new_figure(8, 4)
     groups = list(stage.groups)
     bottom = [0] * len(groups)
     for t in THEME_IDS:
@@ -152,7 +152,7 @@ def plot_control_split(summary: TrendSummary) -> Any:
     ext = sum(c.rows for c in summary.overall if not themes_cfg[c.theme].controllable)
     if not (own or ext):
         return None
-    fig, ax = _figure(5, 3)
+    fig, ax = new_figure(5, 3)
     ax.barh(["within your control", "outside your control"], [own, ext], color=["#2a9d8f", "#b5838d"])
     ax.set_title("Controllable vs external reasons")
     ax.set_xlabel("theme mentions")
@@ -165,7 +165,7 @@ def plot_stage_funnel(summary: TrendSummary) -> Any:
     funnel = summary.funnel
     if not funnel:
         return None
-    fig, ax = _figure(7, 3.5)
+    fig, ax = new_figure(7, 3.5)
     stages = list(funnel)
     ax.barh(stages[::-1], [funnel[s]["rows"] for s in stages][::-1], color="#457b9d")
     for i, s in enumerate(stages[::-1]):

@@ -13,7 +13,6 @@ The recipe, deterministic for the same data:
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -26,7 +25,7 @@ from spacy.language import Language
 from analyzer.corpus import Record
 from analyzer.embeddings import StaticEmbeddings
 from analyzer.features import LexicalSpace, Unit, embed_units, extract_units
-from analyzer.model import STRENGTH, ThemeModel, doc_feature_mask, doc_features_many, text_lexical
+from analyzer.model import STRENGTH, ThemeModel, doc_feature_mask, text_lexical
 from analyzer.taxonomy import THEME_IDS
 
 LABELS = [*THEME_IDS, STRENGTH]
@@ -97,12 +96,6 @@ def _fold_of(record_id: str, folds: int) -> int:
     return int(hashlib.sha256(("fold:" + record_id).encode()).hexdigest(), 16) % folds
 
 
-def _jobs() -> int:
-    """Processes for the per-label fits: every core, up to four."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, 4))
-
-
 def _logistic(x: Any, y: NDArray[np.int8], C: float, positive_weight: float) -> tuple[NDArray[np.float64], float]:
     import warnings
 
@@ -148,7 +141,7 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
         bias = np.full(y.shape[1], -6.0, dtype=np.float32)
         labels = [j for j in range(y.shape[1]) if 0 < y[:, j].sum() < len(y)]
         # one independent fit per label, so processes give the same weights as a loop
-        fits = Parallel(n_jobs=_jobs())(delayed(_logistic)(x, y[:, j], C, pw) for j in labels)
+        fits = Parallel(n_jobs=-1)(delayed(_logistic)(x, y[:, j], C, pw) for j in labels)
         for j, (coef, b) in zip(labels, fits, strict=True):
             w_lex[:, j] = coef[:vocab_size]
             if use_emb:
@@ -178,7 +171,8 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
 
 
 def _chunks(docs: Sequence[ParsedDoc], size: int = 512) -> list[Sequence[ParsedDoc]]:
-    return [docs[i : i + size] for i in range(0, len(docs), size)]
+    """Slices of ``docs`` to score at once (one empty slice for no docs)."""
+    return [docs[i : i + size] for i in range(0, len(docs) or 1, size)]
 
 
 def _embs(docs: Sequence[ParsedDoc]) -> list[NDArray[np.float32]] | None:
@@ -193,12 +187,9 @@ def doc_scores_many(
     return [s for chunk in _chunks(docs) for s in model.scores_many([d.units for d in chunk], _embs(chunk))]
 
 
-def stage2_features_many(model: ThemeModel, docs: Sequence[ParsedDoc]) -> list[NDArray[np.float64]]:
-    out: list[NDArray[np.float64]] = []
-    for chunk in _chunks(docs):
-        base = model.base_scores_many([d.units for d in chunk], _embs(chunk))
-        out.extend(doc_features_many([unit_p for unit_p, _ in base], np.stack([text_p for _, text_p in base])))
-    return out
+def stage2_features(model: ThemeModel, docs: Sequence[ParsedDoc]) -> NDArray[np.float64]:
+    """The document model's input for ``docs``, one row each, a chunk at a time."""
+    return np.vstack([model.stage2_features([d.units for d in chunk], _embs(chunk)) for chunk in _chunks(docs)])
 
 
 def fit_doc_model(
@@ -229,7 +220,7 @@ def fit_model(docs: Sequence[ParsedDoc], cfg: TrainConfig, progress: Progress | 
         say(f"fold {k + 1}/{cfg.folds}")
         m = fit_base_models([d for d, f in zip(docs, folds, strict=True) if f != k], cfg)
         held = [i for i, f in enumerate(folds) if f == k]
-        for i, feats in zip(held, stage2_features_many(m, [docs[i] for i in held]), strict=True):
+        for i, feats in zip(held, stage2_features(m, [docs[i] for i in held]), strict=True):
             oof[i] = feats
     say("base models on all training data")
     model = fit_base_models(docs, cfg)

@@ -70,14 +70,14 @@ class FeedbackSegmenter:
         starts = [False] * n
         starts[0] = True
         texts, is_space = t.text, t.is_space
-        # words so far (punctuation excluded), to count the words on each line
-        words_upto = list(itertools.accumulate(not p for p in t.is_punct))
+        # tokens before position i that are not punctuation, to count the words on each line
+        words_before = [0, *itertools.accumulate(not p for p in t.is_punct)]
         line_start = 0  # index of the first token of the current line
         # Only line breaks and sentence-final punctuation can start a sentence: visit just those.
         for i in [i for i, b in enumerate(t.may_break) if b]:
             text = texts[i]
             if is_space[i] and "\n" in text:
-                line_words = words_upto[i - 1] - (words_upto[line_start - 1] if line_start else 0) if i else 0
+                line_words = words_before[i] - words_before[line_start]
                 line_start = i + 1
                 nxt = self._next_content(t, i)
                 if nxt is not None and self._newline_breaks(t, i, nxt, line_words):
