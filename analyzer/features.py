@@ -13,6 +13,7 @@ culture" gives a strength and a fit reason with separate evidence. For each unit
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 from collections.abc import Iterable, Sequence
@@ -39,6 +40,8 @@ CLAUSE_STARTS = frozenset(
         "did", "didn't", "didnt", "do", "could", "couldn't", "was", "wasn't", "were", "had",
         "hadn't", "have", "never", "kept", "seemed", "forgot", "got", "lost", "went", "felt",
         "froze", "rambled", "struggled", "said", "asked",
+        # or a discourse marker ("..., and honestly they have an internal candidate")
+        "honestly", "frankly", "tbh", "apparently", "unfortunately", "sadly", "plus",
     }
 )  # fmt: skip
 _BOUNDARY_WORDS = UNIT_BREAKS | CLAUSE_JOINERS
@@ -58,15 +61,25 @@ class Unit(NamedTuple):  # a named tuple: built for every clause, and cheaper th
     cues: tuple[CueMatch, ...]
 
 
-def _clause_bounds(lower: Sequence[str], start: int, end: int, words_upto: list[int]) -> list[tuple[int, int]]:
+def _starts_clause(lower: Sequence[str], i: int, end: int) -> bool:
+    """Does a new clause start at token ``i`` (after "and" or a comma)? "to be honest|fair"
+    counts, as a discourse marker."""
+    return lower[i] in CLAUSE_STARTS or (lower[i] == "to" and i + 2 < end and lower[i + 1] == "be")
+
+
+def _clause_bounds(
+    lower: Sequence[str], start: int, end: int, words_upto: list[int], boundary_words: Sequence[int]
+) -> list[tuple[int, int]]:
     """Clause pieces of the sentence ``[start, end)``; ``words_upto[i]`` counts the words before
-    token ``i``."""
+    token ``i``; ``boundary_words`` holds the positions of the doc's UNIT_BREAKS and
+    CLAUSE_JOINERS, in order."""
     bounds = [start]
-    for i in [i for i in range(start + 1, end) if lower[i] in _BOUNDARY_WORDS]:
+    lo, hi = bisect.bisect_right(boundary_words, start), bisect.bisect_left(boundary_words, end)
+    for i in boundary_words[lo:hi]:
         low = lower[i]
         if low in UNIT_BREAKS:
             bounds.append(i + 1 if low == ";" else i)
-        elif i + 1 < end and lower[i + 1] in CLAUSE_STARTS and (low == "and" or lower[i + 1] != "and"):
+        elif i + 1 < end and _starts_clause(lower, i + 1, end) and (low == "and" or lower[i + 1] != "and"):
             bounds.append(i + 1 if low == "," else i)
     bounds.append(end)
     if len(bounds) == 2:
@@ -96,18 +109,18 @@ def extract_units(parsed: Doc) -> list[Unit]:
     # Once per doc, each word's feature: its lemma ("¬" marked when negated), or None when a
     # hypothetical or dismissed scope puts it out of play (which also breaks bigrams).
     is_word = t.is_word
-    base = ["<num>" if n else lem for lem, n in zip(lemma, like_num, strict=True)]
     word_gram = [
-        b if st == AFFIRMED else NEG + b if st == NEGATED else None
-        for b, st, w in zip(base, status, is_word, strict=True)
+        ("<num>" if n else lem) if st == AFFIRMED else NEG + ("<num>" if n else lem) if st == NEGATED else None
+        for lem, n, st, w in zip(lemma, like_num, status, is_word, strict=True)
         if w
     ]
     word_affirmed = [low if st == AFFIRMED else None for low, st, w in zip(lower, status, is_word, strict=True) if w]
     alpha_upto = [0, *itertools.accumulate(is_alpha)]
     words_upto = [0, *itertools.accumulate(is_word)]
+    boundary_words = [i for i, low in enumerate(lower) if low in _BOUNDARY_WORDS]
     units: list[Unit] = []
     for s_idx, ctx in enumerate(parsed._.contexts):
-        for a, b in _clause_bounds(lower, ctx.start, ctx.end, words_upto):
+        for a, b in _clause_bounds(lower, ctx.start, ctx.end, words_upto, boundary_words):
             if alpha_upto[b] == alpha_upto[a]:
                 continue  # no word with a letter in it
             first, last = a, b - 1
@@ -119,7 +132,7 @@ def extract_units(parsed: Doc) -> list[Unit]:
             seq = word_gram[lo:hi]
             grams = [w for w in seq if w]
             grams += [x + " " + y for x, y in itertools.pairwise(seq) if x and y]
-            unit_cues = tuple(c for c in cues if a <= c.start < b)
+            unit_cues = tuple([c for c in cues if a <= c.start < b]) if cues else ()
             for c in unit_cues:
                 grams.append(f"cue:{c.label}" if c.status == "affirmed" else f"cue:{c.label}:{c.status}")
             grams.append(f"src:{ctx.source}")

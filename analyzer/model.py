@@ -54,32 +54,37 @@ def doc_features(
     unit_probs: NDArray[np.float64], sizes: NDArray[np.int64], text_probs: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Stage-2 input, one row per document: per label, its best unit score and the mean of its
-    best two; its length; and the whole-text model's score per theme. ``unit_probs`` holds the
-    documents' units one after another, ``sizes`` how many each has."""
+    best two; its length; and the whole-text model's score per theme and for ANY_REASON.
+    ``unit_probs`` holds the documents' units one after another, ``sizes`` how many each has."""
     best, top2 = grouped_top2(unit_probs, sizes)
     return np.hstack([logit(best), logit(top2), np.log1p(sizes)[:, None], logit(text_probs)])
 
 
 # Themes THEMES.md defines as what is left when no more specific reason is given.
 RESIDUAL_THEMES = ("competition", "no_feedback")
+# The whole-text model's extra label: does the text give any reason at all? A process email
+# or a note that only names a topic ("the salary band for this post is ...") scores low.
+ANY_REASON = "any_reason"
 
 
 def doc_feature_mask(labels: Sequence[str]) -> NDArray[np.float64]:
     """(themes, doc features) 0/1: which stage-2 inputs each theme's decision may use.
 
-    A theme looks at its own clause and text scores (and the length). Only the residual
-    themes also see the other themes' scores, so a stated reason can suppress "no reason
-    given", while independent reasons never suppress each other.
+    A theme looks at its own clause and text scores, the length and whether the text gives
+    any reason at all. Only the residual themes also see the other themes' scores, so a
+    stated reason can suppress "no reason given", while independent reasons never suppress
+    each other.
     """
     n = len(labels)
     themes = [lab for lab in labels if lab != STRENGTH]
-    mask = np.zeros((len(themes), 2 * n + 1 + len(themes)))
+    any_col = 2 * n + 1 + len(themes)
+    mask = np.zeros((len(themes), any_col + 1))
     for j, theme in enumerate(themes):
         k = labels.index(theme)
         if theme in RESIDUAL_THEMES:
             mask[j, :] = 1.0
         else:
-            mask[j, [k, n + k, 2 * n, 2 * n + 1 + j]] = 1.0
+            mask[j, [k, n + k, 2 * n, 2 * n + 1 + j, any_col]] = 1.0
     return mask
 
 
@@ -95,9 +100,9 @@ class ThemeModel:
     w_lex: NDArray[np.float32]  # (vocab, labels)
     w_emb: NDArray[np.float32]  # (dim, labels)
     bias: NDArray[np.float32]  # (labels,)
-    text_w_lex: NDArray[np.float32]  # (vocab, themes): the whole-text model
-    text_w_emb: NDArray[np.float32]  # (dim, themes)
-    text_bias: NDArray[np.float32]  # (themes,)
+    text_w_lex: NDArray[np.float32]  # (vocab, themes + 1): the whole-text model, then ANY_REASON
+    text_w_emb: NDArray[np.float32]  # (dim, themes + 1)
+    text_bias: NDArray[np.float32]  # (themes + 1,)
     doc_w: NDArray[np.float64]  # (themes, doc features)
     doc_b: NDArray[np.float64]  # (themes,)
     thresholds: NDArray[np.float64]  # (themes,)

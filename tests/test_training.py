@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzer.build import data_digest, train_and_save
+from analyzer.build import author_groups, data_digest, train_and_save
 from analyzer.corpus import load_records, split_of
 from analyzer.features import extract_units
 from analyzer.model import MODEL_DIR_NAME, ThemeModel, default_models_dir
@@ -30,6 +30,13 @@ def test_split_rule_is_stable() -> None:
     records = load_records(DATA)
     share = sum(r.split == "test" for r in records) / len(records)
     assert 0.17 < share < 0.23
+
+
+def test_cross_style_holds_every_writer_out_exactly_once() -> None:
+    writers = sorted({r.author for r in load_records(DATA)})
+    groups = author_groups(writers, 7)
+    assert len(groups) == 7 and sorted(a for g in groups for a in g) == writers
+    assert max(map(len, groups)) - min(map(len, groups)) <= 1
 
 
 def test_train_reproduces_the_committed_model(tmp_path: Path) -> None:
