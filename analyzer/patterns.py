@@ -133,10 +133,10 @@ def _variants(specs: list[_Gap | _Word]) -> list[list[_Gap | _Word]]:
 
 
 class _ChainIndex(NamedTuple):
-    seg_of: dict[int, str]  # PhraseMatcher match id -> segment name
-    whole: dict[str, list[str]]  # segment -> keys of the one-segment patterns it completes
+    # PhraseMatcher match id -> (keys of the one-segment patterns it completes, its segment
+    # name when some longer chain needs it, else None)
+    on_match: dict[int, tuple[list[str], str | None]]
     chained: dict[str, list[tuple[str, list[tuple[str, _Gap | None]]]]]  # first segment -> longer chains
-    chain_segments: set[str]  # every segment some longer chain needs
 
 
 class PatternMatcher:
@@ -149,6 +149,7 @@ class PatternMatcher:
         self.lemma = PhraseMatcher(vocab, attr="LEMMA")
         # first segment id -> [(key, chain)]; a chain is [(segment id, gap before it), ...]
         self.chains: dict[str, list[tuple[str, list[tuple[str, _Gap | None]]]]] = {}
+        self._segments: dict[tuple[bool, frozenset[tuple[str, ...]]], str] = {}
         self._n = 0
 
     def add(self, key: str, patterns: list[str], where: str = "") -> None:
@@ -177,33 +178,42 @@ class PatternMatcher:
 
     def _add_segment(self, words: list[_Word]) -> str:
         seg = f"seg{self._n}"
-        self._n += 1
         by_lemma = any(w.by_lemma for w in words)
         phrases = [()]  # type: list[tuple[str, ...]]
         for w in words:
             # lemma specs arrive lemmatised already; plain words in a lemma run match by lemma
             vals = [v if w.by_lemma else self.lemmatize(v) for v in w.values] if by_lemma else list(w.values)
             phrases = [(*p, v) for p in phrases for v in dict.fromkeys(vals)]
+        # many patterns share a run ("~be n't", "they"): match it once, not once per pattern
+        key = (by_lemma, frozenset(phrases))
+        if key in self._segments:
+            return self._segments[key]
+        self._segments[key] = seg
         docs = []
         for p in phrases:
             doc = Doc(self.vocab, words=list(p), lemmas=list(p)) if by_lemma else Doc(self.vocab, words=list(p))
             docs.append(doc)
         (self.lemma if by_lemma else self.lower).add(seg, docs)
+        self._n += 1
         return seg
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         index = self._index
-        seg_of, whole, in_chains = index.seg_of, index.whole, index.chain_segments
+        on_match = index.on_match
         out: set[tuple[str, int, int]] = set()
         found: dict[str, dict[int, set[int]]] = {}
         for matcher in (self.lower, self.lemma):
             for seg_hash, start, end in matcher(doc):
-                seg = seg_of[seg_hash]
+                names, seg = on_match[seg_hash]
                 # a one-segment pattern is matched outright; longer chains need every segment first
-                for name in whole.get(seg, ()):
+                for name in names:
                     out.add((name, start, end))
-                if seg in in_chains:
-                    found.setdefault(seg, {}).setdefault(start, set()).add(end)
+                if seg is not None:
+                    ends = found.setdefault(seg, {})
+                    if start in ends:
+                        ends[start].add(end)
+                    else:
+                        ends[start] = {end}
         for seg, first in found.items():
             for name, chain in index.chained.get(seg, ()):
                 if any(later not in found for later, _ in chain[1:]):
@@ -217,12 +227,13 @@ class PatternMatcher:
     def _index(self) -> _ChainIndex:
         """Lookups derived from ``chains`` for matching; dropped by ``add``."""
         chained = {seg: [(n, c) for n, c in chains if len(c) > 1] for seg, chains in self.chains.items()}
-        return _ChainIndex(
-            seg_of={self.vocab.strings.add(f"seg{k}"): f"seg{k}" for k in range(self._n)},
-            whole={seg: [name for name, chain in chains if len(chain) == 1] for seg, chains in self.chains.items()},
-            chained=chained,
-            chain_segments={seg for cs in chained.values() for _, chain in cs for seg, _ in chain},
-        )
+        in_chains = {seg for cs in chained.values() for _, chain in cs for seg, _ in chain}
+        on_match = {}
+        for k in range(self._n):
+            seg = f"seg{k}"
+            whole = [name for name, chain in self.chains.get(seg, ()) if len(chain) == 1]
+            on_match[self.vocab.strings.add(seg)] = (whole, seg if seg in in_chains else None)
+        return _ChainIndex(on_match=on_match, chained=chained)
 
     def _extend(
         self,
