@@ -209,11 +209,11 @@ class PatternMatcher:
                 for name in names:
                     out.add((name, start, end))
                 if seg is not None:
-                    ends = found.setdefault(seg, {})
-                    if start in ends:
-                        ends[start].add(end)
+                    by_start = found.setdefault(seg, {})
+                    if start in by_start:
+                        by_start[start].add(end)
                     else:
-                        ends[start] = {end}
+                        by_start[start] = {end}
         for seg, first in found.items():
             for name, chain in index.chained.get(seg, ()):
                 if any(later not in found for later, _ in chain[1:]):
