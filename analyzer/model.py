@@ -3,10 +3,12 @@
 Two stages, both logistic:
 
 1. a unit model scores every clause for each theme and for "strength" from lexical tf-idf,
-   static embeddings and rule cues (trained by ``analyzer.training`` with scikit-learn);
-2. a document model turns the per-unit scores of all labels into one calibrated probability
-   per theme, which is where "a bare rejection is no_feedback unless a reason is given" or
-   "competition only when no more specific reason" is learned.
+   static embeddings and rule cues, and a whole-text model scores the text for each theme and
+   for "gives any reason at all" (both trained by ``analyzer.training`` with scikit-learn);
+2. a document model turns those scores into one calibrated probability per theme, which is
+   where "a bare rejection is no_feedback unless a reason is given" or "competition only when
+   no more specific reason" is learned, and where a process email that only names a topic
+   ("the salary band for this post is ...") is told apart from a reason.
 """
 
 from __future__ import annotations
