@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -247,7 +247,7 @@ def _fit_and_score(train: list[ParsedDoc], tests: list[list[ParsedDoc]], cfg: Tr
 AUTHOR_GROUPS = 7  # writers held out together per fit; one fit per writer took hours
 
 
-def author_groups(authors: Sequence[str], groups: int = AUTHOR_GROUPS) -> list[list[str]]:
+def author_groups(authors: Iterable[str], groups: int = AUTHOR_GROUPS) -> list[list[str]]:
     """Writers dealt round-robin (in sorted order) into ``groups`` groups."""
     ordered = sorted(authors)
     return [g for g in (ordered[k::groups] for k in range(groups)) if g]
@@ -281,7 +281,7 @@ def cross_style_report(records: Sequence[Record], models_dir: Path) -> dict[str,
                 status.update(f"leave out voice {voice}: {name}")
                 [m] = _fit_and_score(train, [test], cfg)
                 out["voice"].setdefault(voice, {})[name] = summary(m)
-        groups = author_groups(sorted({d.record.author for d in docs}))
+        groups = author_groups({d.record.author for d in docs})
         for k, group in enumerate(groups, 1):
             train = [d for d in docs if d.record.author not in group]
             tests = [[d for d in docs if d.record.author == a] for a in group]
@@ -351,7 +351,7 @@ def write_model_card(models_dir: Path, report: dict[str, Any], meta: dict[str, A
         "  (`models/embeddings`, see its NOTICE).",
         "- Unit model and whole-text model: one-vs-rest logistic regression (scikit-learn, lbfgs).",
         "- Document model: per-theme logistic regression over out-of-fold unit and text scores and the",
-        "  whole-text model's score for \"gives any reason at all\" (calibrated).",
+        '  whole-text model\'s score for "gives any reason at all" (calibrated).',
         f"- Settings: `{json.dumps(meta.get('train_config', asdict(CONFIG)), sort_keys=True)}`",
         "- Stored as safetensors + JSON (no pickle); run time needs numpy, not scikit-learn.",
         "",

@@ -56,7 +56,8 @@ def doc_features(
     unit_probs: NDArray[np.float64], sizes: NDArray[np.int64], text_probs: NDArray[np.float64]
 ) -> NDArray[np.float64]:
     """Stage-2 input, one row per document: per label, its best unit score and the mean of its
-    best two; its length; and the whole-text model's score per theme and for ANY_REASON.
+    best two; its length; and the whole-text model's score per theme and for "any reason" (does
+    the text give a reason at all? a process email that only names a topic scores low).
     ``unit_probs`` holds the documents' units one after another, ``sizes`` how many each has."""
     best, top2 = grouped_top2(unit_probs, sizes)
     return np.hstack([logit(best), logit(top2), np.log1p(sizes)[:, None], logit(text_probs)])
@@ -64,9 +65,6 @@ def doc_features(
 
 # Themes THEMES.md defines as what is left when no more specific reason is given.
 RESIDUAL_THEMES = ("competition", "no_feedback")
-# The whole-text model's extra label: does the text give any reason at all? A process email
-# or a note that only names a topic ("the salary band for this post is ...") scores low.
-ANY_REASON = "any_reason"
 
 
 def doc_feature_mask(labels: Sequence[str]) -> NDArray[np.float64]:
@@ -102,7 +100,7 @@ class ThemeModel:
     w_lex: NDArray[np.float32]  # (vocab, labels)
     w_emb: NDArray[np.float32]  # (dim, labels)
     bias: NDArray[np.float32]  # (labels,)
-    text_w_lex: NDArray[np.float32]  # (vocab, themes + 1): the whole-text model, then ANY_REASON
+    text_w_lex: NDArray[np.float32]  # (vocab, themes + 1): the whole-text model, then "any reason"
     text_w_emb: NDArray[np.float32]  # (dim, themes + 1)
     text_bias: NDArray[np.float32]  # (themes + 1,)
     doc_w: NDArray[np.float64]  # (themes, doc features)

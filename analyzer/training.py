@@ -131,7 +131,7 @@ def fit_base_models(docs: Sequence[ParsedDoc], cfg: TrainConfig) -> ThemeModel:
     y_units = np.vstack([d.unit_y for d in docs])
     text_emb = np.vstack([d.emb.mean(axis=0) if len(d.units) else np.zeros(dim2, np.float32) for d in docs])
     x_text = design([text_lexical(d.units) for d in docs], text_emb, norm=cfg.text_norm)
-    y_text = np.vstack([np.append(d.y, d.y.any()) for d in docs]).astype(np.int8)  # themes, ANY_REASON
+    y_text = np.vstack([np.append(d.y, d.y.any()) for d in docs]).astype(np.int8)  # themes, then "any reason"
 
     def fit_all(
         x: Any, y: NDArray[np.int8], C: float, pw: float
